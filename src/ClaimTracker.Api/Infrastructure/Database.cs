@@ -1,0 +1,86 @@
+using Npgsql;
+
+namespace ClaimTracker.Api.Infrastructure;
+
+/// <summary>
+/// Owns the app's one <see cref="NpgsqlDataSource"/>: from the configured connection string, or from an embedded
+/// server when none is configured. Start-up applies migrations, loads the seed corpus and, for the embedded
+/// server, makes sure a local development key exists.
+/// </summary>
+public sealed class Database(IConfiguration configuration, ILogger<Database> logger) : IHostedService, IAsyncDisposable
+{
+    private EmbeddedPostgres? _embedded;
+    private NpgsqlDataSource? _dataSource;
+    private readonly Lock _closeLock = new();
+    private Task? _closing;
+
+    public NpgsqlDataSource DataSource =>
+        _dataSource ?? throw new InvalidOperationException("Database.OpenAsync must run before the database is used.");
+
+    /// <summary>The folder for the embedded server's data and the development key (default <c>.data</c>).</summary>
+    public string DataDirectory => Path.GetFullPath(configuration["ClaimTracker:DataDirectory"] is { Length: > 0 } dir ? dir : ".data");
+
+    public EmbeddedPostgres? Embedded => _embedded;
+
+    public async Task OpenAsync(CancellationToken ct, bool prepare = true)
+    {
+        if (configuration.GetValue<bool>("ClaimTracker:SkipDatabase"))
+        {
+            // Only the OpenAPI document is wanted: no server, no connection is ever opened.
+            _dataSource = NpgsqlDataSource.Create("Host=localhost");
+            return;
+        }
+
+        var connectionString = configuration.GetConnectionString("ClaimTracker");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(DataDirectory, "postgres"), logger, ct);
+            connectionString = _embedded.ConnectionString;
+        }
+        _dataSource = Build(connectionString, configuration);
+
+        if (!prepare) return;
+        await Migrator.ApplyAsync(_dataSource, Migrator.Embedded(), logger, ct);
+        if (configuration.GetValue("ClaimTracker:Seed", true))
+        {
+            await SeedLoader.LoadAsync(_dataSource, logger, ct);
+        }
+        if (_embedded is not null)
+        {
+            await DevelopmentKey.EnsureAsync(_dataSource, Path.Combine(DataDirectory, "dev-api-key"), logger, ct);
+        }
+    }
+
+    public static NpgsqlDataSource Build(string connectionString, IConfiguration configuration)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        var timeout = configuration.GetValue("ClaimTracker:StatementTimeoutSeconds", 10);
+        if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options) && timeout > 0)
+        {
+            // Enforced by the server, so a runaway query is cancelled even if the client has gone.
+            builder.ConnectionStringBuilder.Options = $"-c statement_timeout={timeout * 1000}";
+        }
+        builder.ConnectionStringBuilder.ApplicationName ??= "ClaimTracker";
+        return builder.Build();
+    }
+
+    // Opened by Program before the host starts, so the first request finds a migrated, seeded database.
+    Task IHostedService.StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    Task IHostedService.StopAsync(CancellationToken ct) => DisposeAsync().AsTask();
+
+    public ValueTask DisposeAsync()
+    {
+        lock (_closeLock)
+        {
+            _closing ??= CloseAsync();
+        }
+        return new ValueTask(_closing);
+    }
+
+    private async Task CloseAsync()
+    {
+        if (_dataSource is not null) await _dataSource.DisposeAsync();
+        if (_embedded is not null) await _embedded.DisposeAsync();
+    }
+}

@@ -1,0 +1,130 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Dapper;
+using Npgsql;
+
+namespace ClaimTracker.Api.Infrastructure;
+
+public sealed record Migration(int Version, string Name, string Sql, string Checksum)
+{
+    public string FileName => $"{Version:D4}_{Name}.sql";
+}
+
+public sealed class MigrationException(string message) : Exception(message);
+
+/// <summary>
+/// Applies the numbered SQL files of db/migrations, forward only, each in its own transaction, and records
+/// each with its checksum. An advisory lock makes concurrent starts take turns instead of racing.
+/// </summary>
+public static partial class Migrator
+{
+    // Any fixed number works; it only has to be the same for every instance of the app.
+    private const long AdvisoryLockKey = 0x436C_6169_6D54_72; // "ClaimTr"
+
+    [GeneratedRegex(@"^(\d{4})_([a-z0-9_]+)\.sql$")]
+    private static partial Regex FileNamePattern();
+
+    public static IReadOnlyList<Migration> Embedded()
+    {
+        var assembly = typeof(Migrator).Assembly;
+        var migrations = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/")))
+        {
+            migrations.Add(Parse(resource["migrations/".Length..], ReadResource(assembly, resource)));
+        }
+        return Ordered(migrations);
+    }
+
+    public static Migration Parse(string fileName, string sql)
+    {
+        var match = FileNamePattern().Match(fileName);
+        if (!match.Success)
+        {
+            throw new MigrationException($"Migration file '{fileName}' must be named NNNN_lower_snake_name.sql.");
+        }
+        return new Migration(int.Parse(match.Groups[1].Value), match.Groups[2].Value, sql, Checksum(sql));
+    }
+
+    public static IReadOnlyList<Migration> Ordered(IEnumerable<Migration> migrations)
+    {
+        var ordered = migrations.OrderBy(m => m.Version).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            if (ordered[i].Version != i + 1)
+            {
+                throw new MigrationException(
+                    $"Migration '{ordered[i].FileName}' breaks the sequence: expected number {i + 1:D4}.");
+            }
+        }
+        return ordered;
+    }
+
+    // Line endings are normalised first so a Windows checkout (CRLF) does not look like an edited file.
+    public static string Checksum(string sql) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))));
+
+    /// <returns>The migrations applied by this call (none when the database was current).</returns>
+    public static async Task<IReadOnlyList<Migration>> ApplyAsync(
+        NpgsqlDataSource dataSource, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken ct = default)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: ct));
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                create table if not exists schema_migrations (
+                    version    int primary key,
+                    name       text not null,
+                    checksum   text not null,
+                    applied_at timestamptz not null default now()
+                )
+                """, cancellationToken: ct));
+
+            var applied = (await connection.QueryAsync<(int Version, string Name, string Checksum)>(
+                new CommandDefinition("select version, name, checksum from schema_migrations order by version", cancellationToken: ct)))
+                .ToDictionary(r => r.Version);
+
+            foreach (var (version, row) in applied)
+            {
+                var file = migrations.FirstOrDefault(m => m.Version == version);
+                if (file is null)
+                {
+                    throw new MigrationException(
+                        $"The database has migration {version:D4}_{row.Name}.sql applied, which this version of the app does not know.");
+                }
+                if (file.Checksum != row.Checksum)
+                {
+                    throw new MigrationException(
+                        $"Migration {file.FileName} was changed after it was applied (checksum {row.Checksum[..12]} in the database, " +
+                        $"{file.Checksum[..12]} in the file). Applied migrations are never edited: restore the file and add a new migration.");
+                }
+            }
+
+            var pending = migrations.Where(m => !applied.ContainsKey(m.Version)).ToList();
+            foreach (var migration in pending)
+            {
+                await using var tx = await connection.BeginTransactionAsync(ct);
+                await connection.ExecuteAsync(new CommandDefinition(migration.Sql, transaction: tx, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "insert into schema_migrations (version, name, checksum) values (@Version, @Name, @Checksum)",
+                    migration, tx, cancellationToken: ct));
+                await tx.CommitAsync(ct);
+                logger.LogInformation("Applied migration {Migration}", migration.FileName);
+            }
+            return pending;
+        }
+        finally
+        {
+            await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = AdvisoryLockKey });
+        }
+    }
+
+    private static string ReadResource(Assembly assembly, string name)
+    {
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Infrastructure;
+
+/// <summary>
+/// The one place where failures become problem+json: malformed requests, PostgreSQL constraint violations
+/// and outages. Handlers return their own expected problems (404, 409, 422) through <see cref="Problems"/>.
+/// </summary>
+public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title, detail, errors) = Classify(exception);
+        if (status >= 500)
+        {
+            logger.LogError(exception, "Request failed with {Status}", status);
+        }
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            http.Response.Headers.RetryAfter = "5";
+        }
+
+        http.Response.StatusCode = status;
+        var problem = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail };
+        if (errors is not null) problem.Extensions["errors"] = errors;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Classify(Exception exception)
+    {
+        switch (exception)
+        {
+            case BadHttpRequestException { InnerException: JsonException json }:
+            {
+                var field = Problems.MissingField(json.Message) ?? Problems.FieldFromJsonPath(json.Path);
+                var reason = Problems.JsonReason(json);
+                return (400, "The request body is not valid JSON for this operation.", $"{field}: {reason}",
+                    new() { [field] = [reason] });
+            }
+            case BadHttpRequestException bad when Problems.BindingFailure(bad.Message) is { } failure:
+                return (400, "The request is not valid.", $"{failure.Field}: {failure.Reason}",
+                    new() { [failure.Field] = [failure.Reason] });
+            case BadHttpRequestException bad:
+                return (bad.StatusCode, ReasonPhrase(bad.StatusCode), bad.Message, null);
+            case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
+                or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.DatetimeFieldOverflow
+                or PostgresErrorCodes.InvalidTextRepresentation } pg:
+                return (400, "The request is not valid.", $"A value cannot be stored: {pg.MessageText}.", null);
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg:
+                return (409, "The resource already exists.", $"A unique constraint was violated ({pg.ConstraintName}).", null);
+            case PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } pg:
+                return (422, "The request refers to something that does not exist.", $"A reference was not found ({pg.ConstraintName}).", null);
+            case PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }:
+                return (503, "The query took too long.", "The database cancelled the query at its statement timeout; narrow the query or retry later.", null);
+            case NpgsqlException { IsTransient: true } or NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException }:
+                return (503, "The database is unavailable.", "The database could not be reached; retry shortly.", null);
+            default:
+                return (500, "An unexpected error occurred.", "The error was logged; the request changed nothing.", null);
+        }
+    }
+
+    private static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Bad request";
+}
+
+public static class Problems
+{
+    public static ProblemHttpResult NotFound(string what, object id) =>
+        TypedResults.Problem(statusCode: 404, title: $"{what} not found.", detail: $"There is no {what.ToLowerInvariant()} with id {id}.");
+
+    public static ProblemHttpResult Conflict(string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(statusCode: 409, title: title, detail: detail, extensions: extensions);
+
+    /// <summary>422: the request is well-formed but cannot be carried out; <paramref name="field"/> names the culprit.</summary>
+    public static ProblemHttpResult Unprocessable(string field, string reason, IDictionary<string, object?>? extensions = null)
+    {
+        var ext = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>())
+        {
+            ["errors"] = new Dictionary<string, string[]> { [field] = [reason] },
+        };
+        return TypedResults.Problem(statusCode: 422, title: "The request cannot be carried out.", detail: $"{field}: {reason}", extensions: ext);
+    }
+
+    /// <summary>400 for a query-string or path value that is malformed.</summary>
+    public static ValidationProblem BadParameter(string field, string reason) => Invalid(field, reason);
+
+    public static ValidationProblem Invalid(string field, string reason) =>
+        Invalid(new Dictionary<string, string[]> { [field] = [reason] });
+
+    public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
+        TypedResults.ValidationProblem(errors, title: "The request is not valid.",
+            detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
+
+    /// <summary>Reads the parameter name and the reason out of a minimal-API binding failure.</summary>
+    internal static (string Field, string Reason)? BindingFailure(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message,
+            "^(?<kind>Failed to bind|Required|Implicit body inferred for) parameter \"((?<type>[^\"]+) )?(?<name>[^\" ]+)\"( from \"(?<value>.*)\")?( was not provided from (?<source>[a-z ]+))?");
+        if (!match.Success) return null;
+        // Query parameters are snake_case; [AsParameters] records report their C# property names.
+        var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(match.Groups["name"].Value);
+        var source = match.Groups["source"].Value;
+        if (match.Groups["kind"].Value == "Implicit body inferred for" || source == "body")
+        {
+            return ("$", "a JSON request body is required.");
+        }
+        if (match.Groups["kind"].Value == "Required") return (name, "is required.");
+        var type = match.Groups["type"].Value.TrimEnd('?').Replace("Nullable<", "").TrimEnd('>');
+        var expected = type switch
+        {
+            "long" or "int" or "Int64" or "Int32" => "a whole number",
+            "DateOnly" => "a date (YYYY-MM-DD)",
+            "bool" or "Boolean" => "true or false",
+            "decimal" or "double" => "a number",
+            _ => $"a valid {type}",
+        };
+        return (name, $"must be {expected}.");
+    }
+
+    /// <summary>System.Text.Json names a missing required property only in its message.</summary>
+    internal static string? MissingField(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, "missing required properties including: '(?<name>[^']+)'") is { Success: true } m
+            ? m.Groups["name"].Value
+            : null;
+
+    internal static string FieldFromJsonPath(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "$";
+        var field = path.StartsWith("$.") ? path[2..] : path.TrimStart('$');
+        return string.IsNullOrEmpty(field) ? "$" : field;
+    }
+
+    internal static string JsonReason(JsonException json)
+    {
+        // System.Text.Json's messages name .NET types; keep the part a client can act on.
+        var message = json.Message;
+        if (MissingField(message) is not null)
+        {
+            return "is required.";
+        }
+        if (message.Contains("could not be mapped to any .NET member"))
+        {
+            return "is not a known field of this request.";
+        }
+        if (message.Contains("could not be converted to"))
+        {
+            return "has the wrong type for this field.";
+        }
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    /// <summary>Adds the request id to every problem, so a user's report can be matched to the server's log.</summary>
+    public static void AddRequestId(ProblemDetailsContext context)
+    {
+        context.ProblemDetails.Extensions["requestId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Authentication;
+using Scalar.AspNetCore;
+
+namespace ClaimTracker.Api.Infrastructure;
+
+public static class Setup
+{
+    public static void AddClaimTrackerServices(this WebApplicationBuilder builder)
+    {
+        DapperSetup.Configure();
+        // Error messages name fields as clients write them (camelCase), not as C# properties.
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+
+        var services = builder.Services;
+        services.AddSingleton<Database>();
+        // As a hosted service the database is stopped by the host's shutdown, which waits for it.
+        services.AddHostedService(sp => sp.GetRequiredService<Database>());
+        services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
+            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("ClaimTracker:MaxRequestBodyBytes") ?? 4 * 1024 * 1024);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRequestId);
+        services.AddExceptionHandler<ProblemMapping>();
+        // Binding failures become exceptions so ProblemMapping can name the parameter, in every environment.
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => Json.Configure(o.SerializerOptions));
+        services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        services.AddAuthentication(ApiKeys.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeys.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeys.CuratorPolicy, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireAuthenticatedUser());
+
+        services.AddOpenApi(OpenApi.Configure);
+    }
+
+    public static void UseClaimTrackerPipeline(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        // Errors the framework answers with an empty body (404 no route, 405, 415) get problem+json too.
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapOpenApi("/openapi/{documentName}.yaml");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("ClaimTracker API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+    }
+}
+
+public static class Json
+{
+    public static void Configure(JsonSerializerOptions options)
+    {
+        // Strict reading: unknown fields, missing required fields, nulls in non-nullable fields and numbers sent as
+        // strings are all refused with a 400 that names the field, instead of being silently dropped or defaulted.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.AllowTrailingCommas = false;
+        options.ReadCommentHandling = JsonCommentHandling.Disallow;
+    }
+}

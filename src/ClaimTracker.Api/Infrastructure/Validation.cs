@@ -1,0 +1,101 @@
+using System.Collections;
+using System.Reflection;
+using FluentValidation;
+
+namespace ClaimTracker.Api.Infrastructure;
+
+/// <summary>
+/// One validation mechanism for every endpoint: a filter that runs the FluentValidation validator of each
+/// argument that has one, and refuses text holding U+0000 (which PostgreSQL text cannot store) in any argument.
+/// It declares its 400 response, so the OpenAPI document shows it.
+/// </summary>
+public static class Validation
+{
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.Add(endpoint =>
+        {
+            var method = endpoint.Metadata.OfType<MethodInfo>().FirstOrDefault();
+            if (method is null) return;
+            var parameters = method.GetParameters();
+            endpoint.Metadata.Add(new ProducesResponseTypeMetadata(
+                StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
+            endpoint.FilterFactories.Add((context, next) =>
+            {
+                var checks = parameters
+                    .Select((p, i) => (Index: i, Name: p.Name ?? "", Type: p.ParameterType,
+                        Validator: context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) as IValidator))
+                    .Where(p => p.Validator is not null || IsInspected(p.Type))
+                    .ToList();
+                if (checks.Count == 0) return next;
+                return async invocation =>
+                {
+                    foreach (var (index, name, _, validator) in checks)
+                    {
+                        if (invocation.Arguments[index] is not { } argument) continue;
+                        if (FindNul(argument, argument is string ? name : null) is { } field)
+                        {
+                            return Problems.Invalid(field, "contains the NUL character (U+0000), which text cannot hold.");
+                        }
+                        if (validator is null) continue;
+                        var result = await validator.ValidateAsync(new ValidationContext<object>(argument), invocation.HttpContext.RequestAborted);
+                        if (!result.IsValid)
+                        {
+                            return Problems.Invalid(result.ToDictionary());
+                        }
+                    }
+                    return await next(invocation);
+                };
+            });
+        });
+        return builder;
+    }
+
+    private static bool IsInspected(Type type) => type == typeof(string) || type.Assembly == typeof(Validation).Assembly;
+
+    /// <returns>The JSON path of the first string holding U+0000, or null.</returns>
+    internal static string? FindNul(object? value, string? path, int depth = 0)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case string s:
+                return s.Contains('\0') ? path ?? "body" : null;
+            case IDictionary dictionary when depth < 16:
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    var key = Join(path, entry.Key.ToString() ?? "");
+                    if ((FindNul(entry.Key as string, key, depth + 1) ?? FindNul(entry.Value, key, depth + 1)) is { } hit) return hit;
+                }
+                return null;
+            case IEnumerable items when depth < 16:
+                var i = 0;
+                foreach (var item in items)
+                {
+                    if (FindNul(item, $"{path}[{i++}]", depth + 1) is { } hit) return hit;
+                }
+                return null;
+            default:
+                var type = value.GetType();
+                if (type.Assembly != typeof(Validation).Assembly || depth >= 16) return null;
+                foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                {
+                    if (property.GetIndexParameters().Length > 0) continue;
+                    var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                    if (FindNul(property.GetValue(value), Join(path, name), depth + 1) is { } hit) return hit;
+                }
+                return null;
+        }
+    }
+
+    private static string Join(string? path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";
+}
+
+/// <summary>Rules shared by validators.</summary>
+public static class Rules
+{
+    public static IRuleBuilderOptions<T, string?> PartialDate<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(v => v is null || Infrastructure.PartialDate.TryParse(v, out _))
+            .WithMessage($"must be a real date written as {Infrastructure.PartialDate.Format}.");
+}

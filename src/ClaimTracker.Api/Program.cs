@@ -1,0 +1,38 @@
+using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Sources;
+
+// Administrative commands (migrate, keys) share the app's configuration but never start the web server.
+var (command, hostArgs) = Cli.Split(args);
+
+var builder = WebApplication.CreateBuilder(hostArgs);
+builder.AddClaimTrackerServices();
+
+var app = builder.Build();
+
+if (command is not null)
+{
+    return await Cli.RunAsync(app, command);
+}
+
+// Migrations and seeds run before the first request is accepted; the OpenAPI contract test skips them.
+try
+{
+    await app.Services.GetRequiredService<Database>().OpenAsync(app.Lifetime.ApplicationStopping);
+}
+catch (Exception e) when (e is MigrationException or EmbeddedPostgresException or SeedException)
+{
+    // A message a user can act on, not a stack trace.
+    app.Logger.LogCritical("ClaimTracker cannot start: {Reason}", e.Message);
+    return 1;
+}
+
+app.UseClaimTrackerPipeline();
+
+app.MapSources();
+app.MapPassages();
+
+app.Run();
+return 0;
+
+public partial class Program;
