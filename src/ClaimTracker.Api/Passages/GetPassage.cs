@@ -1,0 +1,75 @@
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Passages;
+
+/// <param name="Revision">The number of the source revision the offsets count in.</param>
+/// <param name="Start">TextPositionSelector start: code-point offset of the first character.</param>
+/// <param name="End">TextPositionSelector end: code-point offset just past the last character.</param>
+/// <param name="Exact">TextQuoteSelector exact: the passage's text.</param>
+/// <param name="Prefix">TextQuoteSelector prefix: up to 32 code points before the passage.</param>
+/// <param name="Suffix">TextQuoteSelector suffix: up to 32 code points after the passage.</param>
+public sealed record PassageDetail(
+    long Id,
+    long SourceId,
+    int Revision,
+    int Start,
+    int End,
+    string Exact,
+    string Prefix,
+    string Suffix,
+    PassageSource Source,
+    string CreatedBy,
+    DateTime CreatedAt);
+
+public sealed record PassageSource(long Id, string Title, string? Outlet, string? Published, DatePrecision? PublishedPrecision);
+
+public static class GetPassage
+{
+    public static async Task<Results<Ok<PassageDetail>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await PassageRow.QueryAsync(connection, null, "p.id = @id", new { id }, ct);
+        return rows.Count == 1 ? TypedResults.Ok(rows[0].ToDetail()) : Problems.NotFound("Passage", id);
+    }
+}
+
+internal sealed class PassageRow
+{
+    public long Id { get; init; }
+    public long SourceId { get; init; }
+    public int Revision { get; init; }
+    public int StartOffset { get; init; }
+    public int EndOffset { get; init; }
+    public string Exact { get; init; } = "";
+    public string Prefix { get; init; } = "";
+    public string Suffix { get; init; } = "";
+    public string Title { get; init; } = "";
+    public string? Outlet { get; init; }
+    public DateOnly? PublishedOn { get; init; }
+    public string? PublishedPrecision { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public DateTime CreatedAt { get; init; }
+
+    public static async Task<List<PassageRow>> QueryAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? tx, string where, object parameters, CancellationToken ct, string orderAndLimit = "") =>
+        (await connection.QueryAsync<PassageRow>(new CommandDefinition($"""
+            select p.id, p.source_id, r.number as revision, p.start_offset, p.end_offset, p.exact, p.prefix, p.suffix,
+                   s.title, s.outlet, s.published_on, s.published_precision, c.name as created_by, p.created_at
+            from passages p
+            join source_revisions r on r.id = p.revision_id
+            join sources s on s.id = p.source_id
+            join curators c on c.id = p.created_by
+            where {where}
+            {orderAndLimit}
+            """, parameters, tx, cancellationToken: ct))).ToList();
+
+    public PassageDetail ToDetail()
+    {
+        var published = PartialDate.FromDb(PublishedOn, PublishedPrecision);
+        return new(Id, SourceId, Revision, StartOffset, EndOffset, Exact, Prefix, Suffix,
+            new PassageSource(SourceId, Title, Outlet, published?.ToString(), published?.Precision), CreatedBy, CreatedAt);
+    }
+}

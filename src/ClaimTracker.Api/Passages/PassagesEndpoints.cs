@@ -1,0 +1,28 @@
+using ClaimTracker.Api.Infrastructure;
+
+namespace ClaimTracker.Api.Passages;
+
+public static class PassagesEndpoints
+{
+    public static void MapPassages(this IEndpointRouteBuilder routes)
+    {
+        var bySource = routes.MapGroup("/sources/{id}/passages").WithTags("Passages").WithValidation();
+
+        bySource.MapPost("/", CreatePassage.Handle)
+            .WithName("CreatePassage")
+            .WithSummary("Anchor a passage in a source's text")
+            .WithDescription("Send code-point offsets {start, end} or a quote {exact, prefix?, suffix?}; the server computes the other form and stores both. A quote must match the text character for character.")
+            .RequireAuthorization(ApiKeys.CuratorPolicy);
+
+        bySource.MapGet("/", ListPassages.Handle)
+            .WithName("ListSourcePassages")
+            .WithSummary("List a source's passages")
+            .WithDescription("In text order (by start offset), by keyset pagination.");
+
+        routes.MapGroup("/passages").WithTags("Passages").WithValidation()
+            .MapGet("/{id}", GetPassage.Handle)
+            .WithName("GetPassage")
+            .WithSummary("Get a passage")
+            .WithDescription("The passage's offsets, quote with its context, and the source it anchors in.");
+    }
+}

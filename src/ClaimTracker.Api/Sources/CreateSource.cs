@@ -1,0 +1,157 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Sources;
+
+/// <param name="Published">The published date as precisely as known: YYYY, YYYY-MM or YYYY-MM-DD.</param>
+/// <param name="RetrievedOn">The day this text was retrieved (YYYY-MM-DD).</param>
+/// <param name="Provenance">Where each metadata value came from, keyed by field name.</param>
+public sealed record CreateSourceRequest(
+    string Title,
+    string Body,
+    string Language,
+    string? Subtitle = null,
+    string? Outlet = null,
+    string[]? Authors = null,
+    string? Url = null,
+    string? Published = null,
+    string? RetrievedOn = null,
+    Dictionary<string, string>? Provenance = null)
+{
+    public sealed class Validator : AbstractValidator<CreateSourceRequest>
+    {
+        private static readonly string[] Fields = ["title", "subtitle", "outlet", "authors", "url", "language", "published", "retrievedOn", "body"];
+
+        public Validator()
+        {
+            RuleFor(r => r.Title).NotEmpty().MaximumLength(1_000);
+            RuleFor(r => r.Body).Must(b => !string.IsNullOrWhiteSpace(b)).WithMessage("must not be empty.");
+            RuleFor(r => r.Language).NotEmpty().Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+                .WithMessage("must be a BCP 47 language tag such as 'en' or 'ar-IQ'.");
+            RuleFor(r => r.Subtitle).MaximumLength(2_000);
+            RuleFor(r => r.Outlet).MaximumLength(200).Must(o => o is null || o.Trim().Length > 0).WithMessage("must not be blank.");
+            RuleFor(r => r.Authors).Must(a => a is null || a.Length <= 50).WithMessage("must list at most 50 authors.");
+            RuleForEach(r => r.Authors).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.Url).MaximumLength(2_000)
+                .Must(u => u is null || CreateSource.NormalizeUrl(u) is not null).WithMessage("must be an absolute http or https URL.");
+            RuleFor(r => r.Published).PartialDate()
+                .Must(p => PartialDate.ParseOrNull(p) is not { } d || d.Start <= DateOnly.FromDateTime(DateTime.UtcNow))
+                .WithMessage("must not be in the future.");
+            RuleFor(r => r.RetrievedOn)
+                .Must(d => d is null || PartialDate.TryParse(d, out var p) && p.Precision == DatePrecision.Day)
+                .WithMessage("must be a day written as YYYY-MM-DD.");
+            RuleFor(r => r.Provenance)
+                .Must(p => p is null || p.Keys.All(Fields.Contains))
+                .WithMessage($"keys must be field names of the source: {string.Join(", ", Fields)}.")
+                .Must(p => p is null || p.Values.All(v => v.Length <= 2_000))
+                .WithMessage("notes must be at most 2000 characters.");
+        }
+    }
+}
+
+public static class CreateSource
+{
+    public static async Task<Results<Created<SourceDetail>, ProblemHttpResult>> Handle(
+        CreateSourceRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await FindDuplicateAsync(connection, tx, request, ct) is { } duplicate)
+        {
+            return DuplicateProblem(duplicate);
+        }
+
+        long id;
+        try
+        {
+            id = await InsertAsync(connection, tx, request, user.CuratorId(), ct);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // Another request stored the same text or URL between our check and our insert.
+            await tx.RollbackAsync(ct);
+            await using var again = await db.OpenConnectionAsync(ct);
+            if (await FindDuplicateAsync(again, null, request, ct) is { } winner) return DuplicateProblem(winner);
+            throw;
+        }
+        var created = await GetSource.LoadAsync(connection, tx, id, null, ct);
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/sources/{id}", created);
+    }
+
+    /// <summary>Writes a source and its first revision inside the caller's transaction.</summary>
+    public static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CreateSourceRequest request, long curatorId, CancellationToken ct)
+    {
+        var body = CodePoints.Nfc(request.Body);
+        var published = PartialDate.ParseOrNull(request.Published);
+        var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into sources (title, subtitle, outlet, authors, url, language, published_on, published_precision, provenance, created_by)
+            values (@Title, @Subtitle, @Outlet, @Authors, @Url, @Language, @PublishedOn, @PublishedPrecision, @Provenance::jsonb, @CuratorId)
+            returning id
+            """,
+            new
+            {
+                Title = CodePoints.Nfc(request.Title.Trim()),
+                Subtitle = request.Subtitle is null ? null : CodePoints.Nfc(request.Subtitle.Trim()),
+                Outlet = request.Outlet?.Trim(),
+                Authors = (request.Authors ?? []).Select(a => CodePoints.Nfc(a.Trim())).ToArray(),
+                Url = request.Url is null ? null : NormalizeUrl(request.Url),
+                request.Language,
+                PublishedOn = published?.Start,
+                PublishedPrecision = published?.PrecisionName,
+                Provenance = JsonSerializer.Serialize(request.Provenance ?? []),
+                CuratorId = curatorId,
+            }, tx, cancellationToken: ct));
+
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into source_revisions (source_id, number, body, body_sha256, length, retrieved_on, created_by)
+            values (@id, 1, @body, @sha, @length, @retrievedOn, @curatorId)
+            """,
+            new
+            {
+                id, body, sha = Sha256(body), length = CodePoints.Count(body),
+                retrievedOn = PartialDate.ParseOrNull(request.RetrievedOn)?.Start, curatorId,
+            }, tx, cancellationToken: ct));
+        return id;
+    }
+
+    public static byte[] Sha256(string body) => SHA256.HashData(Encoding.UTF8.GetBytes(body));
+
+    /// <summary>Scheme and host in lower case, no fragment: the form two submissions of one address share.</summary>
+    public static string? NormalizeUrl(string url) =>
+        Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+            ? uri.GetComponents(UriComponents.HttpRequestUrl, UriFormat.UriEscaped)
+            : null;
+
+    private sealed record Duplicate(long Id, string Title, string Matched);
+
+    private static async Task<Duplicate?> FindDuplicateAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CreateSourceRequest request, CancellationToken ct) =>
+        await connection.QueryFirstOrDefaultAsync<Duplicate>(new CommandDefinition("""
+            select s.id, s.title, 'body' as matched
+            from source_revisions r join sources s on s.id = r.source_id
+            where r.body_sha256 = @sha
+            union all
+            select id, title, 'url' from sources where url = @url
+            limit 1
+            """,
+            new { sha = Sha256(CodePoints.Nfc(request.Body)), url = request.Url is null ? null : NormalizeUrl(request.Url) },
+            tx, cancellationToken: ct));
+
+    private static ProblemHttpResult DuplicateProblem(Duplicate duplicate) =>
+        Problems.Conflict(
+            "The source already exists.",
+            $"Source {duplicate.Id} (\"{duplicate.Title}\") already has this {(duplicate.Matched == "body" ? "text" : "URL")}.",
+            new Dictionary<string, object?>
+            {
+                ["field"] = duplicate.Matched,
+                ["existingSourceId"] = duplicate.Id,
+                ["existing"] = $"/sources/{duplicate.Id}",
+            });
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Sources;
+
+/// <param name="Published">As precisely as known: YYYY, YYYY-MM or YYYY-MM-DD; see <paramref name="PublishedPrecision"/>.</param>
+/// <param name="Provenance">Where each metadata value came from, keyed by field name.</param>
+/// <param name="Revision">The revision whose text is <paramref name="Body"/>: the latest.</param>
+public sealed record SourceDetail(
+    long Id,
+    string Title,
+    string? Subtitle,
+    string? Outlet,
+    string[] Authors,
+    string? Url,
+    string Language,
+    string? Published,
+    DatePrecision? PublishedPrecision,
+    Dictionary<string, string> Provenance,
+    RevisionSummary Revision,
+    string Body,
+    long PassageCount,
+    long ClaimCount,
+    string CreatedBy,
+    DateTime CreatedAt);
+
+/// <param name="Sha256">Hex SHA-256 of the text's UTF-8 bytes (NFC).</param>
+/// <param name="Length">In Unicode code points, the unit of every passage offset.</param>
+public sealed record RevisionSummary(int Number, string Sha256, int Length, string? RetrievedOn, DateTime CreatedAt);
+
+public static class GetSource
+{
+    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadAsync(connection, null, id, null, ct) is { } source
+            ? TypedResults.Ok(source)
+            : Problems.NotFound("Source", id);
+    }
+
+    public static async Task<SourceDetail?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long id, int? revision, CancellationToken ct)
+    {
+        var row = await connection.QuerySingleOrDefaultAsync<SourceRow>(new CommandDefinition($"""
+            select {SourceRow.Columns}, r.body,
+                   (select count(*) from passages p where p.source_id = s.id) as passage_count,
+                   {ClaimCountSql} as claim_count
+            from sources s
+            join curators c on c.id = s.created_by
+            join lateral (
+                select * from source_revisions r
+                where r.source_id = s.id and (@revision::int is null or r.number = @revision)
+                order by r.number desc limit 1
+            ) r on true
+            where s.id = @id
+            """, new { id, revision }, tx, cancellationToken: ct));
+        return row?.ToDetail();
+    }
+
+    // Claims arrive with the claims feature; until then a source has none.
+    internal const string ClaimCountSql = "0::bigint";
+}
+
+/// <summary>One source with one of its revisions, as read by the source queries.</summary>
+internal sealed class SourceRow
+{
+    public const string Columns = """
+        s.id, s.title, s.subtitle, s.outlet, s.authors, s.url, s.language, s.published_on, s.published_precision,
+        s.provenance::text as provenance, c.name as created_by, s.created_at,
+        r.number as revision_number, r.body_sha256, r.length, r.retrieved_on, r.created_at as revision_created_at
+        """;
+
+    public long Id { get; init; }
+    public string Title { get; init; } = "";
+    public string? Subtitle { get; init; }
+    public string? Outlet { get; init; }
+    public string[] Authors { get; init; } = [];
+    public string? Url { get; init; }
+    public string Language { get; init; } = "";
+    public DateOnly? PublishedOn { get; init; }
+    public string? PublishedPrecision { get; init; }
+    public string Provenance { get; init; } = "{}";
+    public string CreatedBy { get; init; } = "";
+    public DateTime CreatedAt { get; init; }
+    public int RevisionNumber { get; init; }
+    public byte[] BodySha256 { get; init; } = [];
+    public int Length { get; init; }
+    public DateOnly? RetrievedOn { get; init; }
+    public DateTime RevisionCreatedAt { get; init; }
+    public string? Body { get; init; }
+    public long PassageCount { get; init; }
+    public long ClaimCount { get; init; }
+
+    public PartialDate? Published => PartialDate.FromDb(PublishedOn, PublishedPrecision);
+
+    public RevisionSummary Revision => new(RevisionNumber, Convert.ToHexStringLower(BodySha256), Length,
+        RetrievedOn?.ToString("yyyy-MM-dd"), RevisionCreatedAt);
+
+    public SourceDetail ToDetail() => new(
+        Id, Title, Subtitle, Outlet, Authors, Url, Language, Published?.ToString(), Published?.Precision,
+        JsonSerializer.Deserialize<Dictionary<string, string>>(Provenance) ?? [],
+        Revision, Body ?? "", PassageCount, ClaimCount, CreatedBy, CreatedAt);
+
+    public SourceSummary ToSummary() => new(
+        Id, Title, Subtitle, Outlet, Authors, Url, Language, Published?.ToString(), Published?.Precision, Revision, CreatedBy, CreatedAt);
+}
