@@ -1,0 +1,69 @@
+using System.Net.Http.Headers;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
+
+namespace ClaimTracker.Tests.Infrastructure;
+
+/// <summary>
+/// The app over real HTTP (Kestrel on a loopback port) with a database of its own, cloned from the run's
+/// seeded template. One per test class: classes never see each other's rows.
+/// </summary>
+public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    private NpgsqlDataSource? _db;
+
+    public string ConnectionString { get; private set; } = "";
+
+    /// <summary>Direct access to this class's database, for checks the API does not expose.</summary>
+    public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("Not initialised.");
+
+    public async ValueTask InitializeAsync()
+    {
+        ConnectionString = await server.CreateDatabaseAsync();
+        _db = NpgsqlDataSource.Create(ConnectionString);
+        UseKestrel(0);
+        StartServer();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("ConnectionStrings:ClaimTracker", ConnectionString);
+        // The template is seeded already; start-up still checks the migrations.
+        builder.UseSetting("ClaimTracker:Seed", "false");
+    }
+
+    /// <summary>A client sending the key of a new curator of its own.</summary>
+    public async Task<HttpClient> CuratorClientAsync(string? name = null)
+    {
+        var key = await ApiKeys.CreateAsync(Db, name ?? $"curator-{Guid.NewGuid():N}");
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Key);
+        return client;
+    }
+
+    /// <summary>Row counts of every table, to show that a refused request wrote nothing.</summary>
+    public async Task<Dictionary<string, long>> CountRowsAsync()
+    {
+        await using var connection = await Db.OpenConnectionAsync();
+        var tables = await connection.QueryAsync<string>(
+            "select tablename from pg_tables where schemaname = 'public' order by tablename");
+        var counts = new Dictionary<string, long>();
+        foreach (var table in tables)
+        {
+            counts[table] = await connection.ExecuteScalarAsync<long>($"select count(*) from \"{table}\"");
+        }
+        return counts;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_db is not null) await _db.DisposeAsync();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+}
