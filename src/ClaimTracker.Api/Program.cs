@@ -1,6 +1,11 @@
+using ClaimTracker.Api.Changes;
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Figures;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Sources;
+using ClaimTracker.Api.Subjects;
 
 // Administrative commands (migrate, keys) share the app's configuration but never start the web server.
 var (command, hostArgs) = Cli.Split(args);
@@ -31,6 +36,11 @@ app.UseClaimTrackerPipeline();
 
 app.MapSources();
 app.MapPassages();
+app.MapSubjects();
+app.MapProperties();
+app.MapClaims();
+app.MapFigures();
+app.MapChanges();
 
 app.Run();
 return 0;

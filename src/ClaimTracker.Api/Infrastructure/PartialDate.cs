@@ -1,15 +1,8 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
 
 namespace ClaimTracker.Api.Infrastructure;
 
-[JsonConverter(typeof(JsonStringEnumConverter<DatePrecision>))]
-public enum DatePrecision
-{
-    [JsonStringEnumMemberName("day")] Day,
-    [JsonStringEnumMemberName("month")] Month,
-    [JsonStringEnumMemberName("year")] Year,
-}
+public enum DatePrecision { Day, Month, Year }
 
 /// <summary>
 /// A date known only as precisely as the evidence allows, written in ISO 8601's reduced forms:
@@ -51,10 +44,10 @@ public readonly record struct PartialDate(DateOnly Start, DatePrecision Precisio
     public static PartialDate? ParseOrNull(string? text) => TryParse(text, out var d) ? d : null;
 
     public static PartialDate? FromDb(DateOnly? start, string? precision) =>
-        start is { } s && Enum.TryParse<DatePrecision>(precision, ignoreCase: true, out var p) ? new PartialDate(s, p) : null;
+        start is { } s && precision is not null ? new PartialDate(s, DbEnum.Parse<DatePrecision>(precision)) : null;
 
     /// <summary>The precision as stored in the database's text columns.</summary>
-    public string PrecisionName => Precision.ToString().ToLowerInvariant();
+    public string PrecisionName => Precision.Db();
 
     public override string ToString() => Precision switch
     {

@@ -121,6 +121,9 @@ public static class Problems
         return (name, $"must be {expected}.");
     }
 
+    private static readonly Lazy<Type[]> EnumTypes = new(() =>
+        [.. typeof(Problems).Assembly.GetTypes().Where(t => t.IsEnum).OrderByDescending(t => t.FullName!.Length)]);
+
     /// <summary>System.Text.Json names a missing required property only in its message.</summary>
     internal static string? MissingField(string message) =>
         System.Text.RegularExpressions.Regex.Match(message, "missing required properties including: '(?<name>[^']+)'") is { Success: true } m
@@ -148,7 +151,10 @@ public static class Problems
         }
         if (message.Contains("could not be converted to"))
         {
-            return "has the wrong type for this field.";
+            var wanted = EnumTypes.Value.FirstOrDefault(t => message.Contains(t.FullName!));
+            return wanted is null
+                ? "has the wrong type for this field."
+                : "must be one of: " + string.Join(", ", Enum.GetValues(wanted).Cast<Enum>().Select(v => v.Db())) + ".";
         }
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;

@@ -9,16 +9,16 @@ namespace ClaimTracker.Api.Infrastructure;
 public sealed class SeedException(string message) : Exception(message);
 
 /// <summary>
-/// Loads the seed corpus (seeds/articles: one .txt and one .json per article) into the database. An article
-/// whose text is already stored is skipped, so loading again changes nothing; each article goes in with its
-/// claims in one transaction.
+/// Loads the seed corpus (seeds/articles: one .txt and one .json per article; seeds/claims: one .yaml of curated
+/// claims per article) into the database, oldest article first. An article whose text is already stored is
+/// skipped, so loading again changes nothing; each article goes in with its claims in one transaction.
 /// </summary>
 public static class SeedLoader
 {
     public const string Curator = "seed";
     private const long AdvisoryLockKey = 0x436C_6169_6D53_64; // "ClaimSd"
 
-    public sealed record Article(string Key, CreateSourceRequest Source);
+    public sealed record Article(string Key, CreateSourceRequest Source, string? Claims);
 
     public static IReadOnlyList<Article> Articles()
     {
@@ -39,9 +39,15 @@ public static class SeedLoader
             {
                 throw new SeedException($"seeds/articles/{key}.json, line {e.LineNumber + 1}: {e.Message}");
             }
-            articles.Add(new Article(key, new CreateSourceRequest(
+            var source = new CreateSourceRequest(
                 metadata.Title, body, metadata.Language, metadata.Subtitle, metadata.Outlet, metadata.Authors, metadata.Url,
-                metadata.Published, null, metadata.Provenance)));
+                metadata.Published, null, metadata.Provenance);
+            var invalid = new CreateSourceRequest.Validator().Validate(source);
+            if (!invalid.IsValid)
+            {
+                throw new SeedException($"seeds/articles/{key}.json: " + string.Join(" ", invalid.Errors.Select(e => $"{e.PropertyName}: {e.ErrorMessage}")));
+            }
+            articles.Add(new Article(key, source, Read(assembly, $"seeds/claims/{key}.yaml")));
         }
         return articles;
     }
@@ -50,6 +56,9 @@ public static class SeedLoader
     {
         var articles = Articles();
         await using var connection = await db.OpenConnectionAsync(ct);
+        // Claim keys name claims across files, so a later article can add its passages to an earlier claim.
+        var keys = (await connection.QueryAsync<(string Key, long ClaimId)>(new CommandDefinition(
+            "select key, claim_id from seed_claim_keys", cancellationToken: ct))).ToDictionary(k => k.Key, k => k.ClaimId);
         foreach (var article in articles)
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
@@ -67,6 +76,10 @@ public static class SeedLoader
                 returning id
                 """, new { Curator }, tx, cancellationToken: ct));
             var sourceId = await CreateSource.InsertAsync(connection, tx, article.Source, curatorId, ct);
+            if (article.Claims is not null)
+            {
+                await SeedClaims.LoadAsync(connection, tx, $"seeds/claims/{article.Key}.yaml", article.Claims, sourceId, curatorId, keys, ct);
+            }
             await tx.CommitAsync(ct);
             logger.LogInformation("Loaded seed article {Key} as source {SourceId}", article.Key, sourceId);
         }

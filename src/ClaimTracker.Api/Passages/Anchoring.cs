@@ -13,6 +13,13 @@ public sealed record Candidate(int Start, int End, string Prefix, string Suffix)
 /// <param name="Distance">Edit distance (insertions, deletions, substitutions) between the quote and this text.</param>
 public sealed record ClosestMatch(int Start, int End, string Text, int Distance);
 
+/// <summary>Why a selector could not be placed: the field at fault, the reason, and what helps the client fix it.</summary>
+public sealed record AnchorFailure(string Field, string Reason, Dictionary<string, object?>? Extensions = null)
+{
+    /// <param name="prefix">Where the selector sits in the request, e.g. "evidence[0]."</param>
+    public ProblemHttpResult ToProblem(string prefix = "") => Problems.Unprocessable(prefix + Field, Reason, Extensions);
+}
+
 /// <summary>
 /// Turns either selector into both: offsets give the quote; a quote is found in the text, its prefix and suffix
 /// choosing between repeats. Matching is exact, character for character: a straight apostrophe does not match a
@@ -28,21 +35,21 @@ public static class Anchoring
         text.Slice(Math.Max(0, start - ContextLength), start),
         text.Slice(end, Math.Min(text.Length, end + ContextLength)));
 
-    public static (Anchor? Anchor, ProblemHttpResult? Problem) Resolve(
+    public static (Anchor? Anchor, AnchorFailure? Failure) Resolve(
         CodePoints text, int? start, int? end, string? exact, string? prefix, string? suffix)
     {
         if (start is { } s && end is { } e)
         {
             if (s < 0 || s > text.Length)
-                return (null, Problems.Unprocessable("start", $"must be between 0 and the text's length, {text.Length} code points."));
+                return (null, new AnchorFailure("start", $"must be between 0 and the text's length, {text.Length} code points."));
             if (e < 0 || e > text.Length)
-                return (null, Problems.Unprocessable("end", $"must be between 0 and the text's length, {text.Length} code points."));
+                return (null, new AnchorFailure("end", $"must be between 0 and the text's length, {text.Length} code points."));
             if (e <= s)
-                return (null, Problems.Unprocessable("end", "must be greater than start."));
+                return (null, new AnchorFailure("end", "must be greater than start."));
             var anchor = At(text, s, e);
             if (exact is not null && CodePoints.Nfc(exact) != anchor.Exact)
             {
-                return (null, Problems.Unprocessable("exact", $"does not equal the text at {s}..{e}, which is \"{anchor.Exact}\"."));
+                return (null, new AnchorFailure("exact", $"does not equal the text at {s}..{e}, which is \"{anchor.Exact}\"."));
             }
             return (anchor, null);
         }
@@ -52,7 +59,7 @@ public static class Anchoring
         if (occurrences.Count == 0)
         {
             var closest = Closest(text, quote);
-            return (null, Problems.Unprocessable("exact",
+            return (null, new AnchorFailure("exact",
                 closest is null ? "is not in the source's text." : $"is not in the source's text; the closest text is \"{closest.Text}\" at {closest.Start}..{closest.End}.",
                 new Dictionary<string, object?> { ["closestMatch"] = closest }));
         }
@@ -69,9 +76,9 @@ public static class Anchoring
         return fitting.Count switch
         {
             1 => (fitting[0], null),
-            0 => (null, Problems.Unprocessable(wantedPrefix is not null ? "prefix" : "suffix",
+            0 => (null, new AnchorFailure(wantedPrefix is not null ? "prefix" : "suffix",
                 $"matches the text around none of the quote's {candidates.Count} occurrence(s).", listed)),
-            _ => (null, Problems.Unprocessable("exact",
+            _ => (null, new AnchorFailure("exact",
                 $"occurs {fitting.Count} times; add a prefix or suffix that tells them apart, or send start and end.", listed)),
         };
     }

@@ -38,7 +38,8 @@ public static class CreatePassage
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var result = await AnchorAsync(connection, tx, id, request, user.CuratorId(), ct);
-        if (result.Problem is not null) return result.Problem;
+        if (result.SourceMissing) return Problems.NotFound("Source", id);
+        if (result.Failure is not null) return result.Failure.ToProblem();
         if (!result.Created)
         {
             return Problems.Conflict("The passage already exists.",
@@ -50,7 +51,7 @@ public static class CreatePassage
         return TypedResults.Created($"/passages/{passage.Id}", passage);
     }
 
-    public sealed record Outcome(long PassageId, bool Created, ProblemHttpResult? Problem);
+    public sealed record Outcome(long PassageId, bool Created, AnchorFailure? Failure = null, bool SourceMissing = false);
 
     /// <summary>
     /// Anchors a passage in the latest revision of a source, inside the caller's transaction. An identical span
@@ -62,10 +63,10 @@ public static class CreatePassage
         var revision = await connection.QuerySingleOrDefaultAsync<(long Id, string Body)?>(new CommandDefinition("""
             select id, body from source_revisions where source_id = @sourceId order by number desc limit 1
             """, new { sourceId }, tx, cancellationToken: ct));
-        if (revision is not { } latest) return new(0, false, Problems.NotFound("Source", sourceId));
+        if (revision is not { } latest) return new(0, false, SourceMissing: true);
 
-        var (anchor, problem) = Anchoring.Resolve(new CodePoints(latest.Body), request.Start, request.End, request.Exact, request.Prefix, request.Suffix);
-        if (anchor is null) return new(0, false, problem);
+        var (anchor, failure) = Anchoring.Resolve(new CodePoints(latest.Body), request.Start, request.End, request.Exact, request.Prefix, request.Suffix);
+        if (anchor is null) return new(0, false, failure);
 
         var created = await connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
             insert into passages (source_id, revision_id, start_offset, end_offset, exact, prefix, suffix, created_by)
@@ -75,11 +76,11 @@ public static class CreatePassage
             """,
             new { sourceId, revisionId = latest.Id, anchor.Start, anchor.End, anchor.Exact, anchor.Prefix, anchor.Suffix, curatorId },
             tx, cancellationToken: ct));
-        if (created is { } newId) return new(newId, true, null);
+        if (created is { } newId) return new(newId, true);
 
         var existing = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             select id from passages where revision_id = @revisionId and start_offset = @Start and end_offset = @End
             """, new { revisionId = latest.Id, anchor.Start, anchor.End }, tx, cancellationToken: ct));
-        return new(existing, false, null);
+        return new(existing, false);
     }
 }

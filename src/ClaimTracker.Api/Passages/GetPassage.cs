@@ -24,7 +24,8 @@ public sealed record PassageDetail(
     string CreatedBy,
     DateTime CreatedAt);
 
-public sealed record PassageSource(long Id, string Title, string? Outlet, string? Published, DatePrecision? PublishedPrecision);
+/// <param name="Published">When the source was published: the date its claims were reported.</param>
+public sealed record PassageSource(long Id, string Title, string? Outlet, DateView? Published);
 
 public static class GetPassage
 {
@@ -68,8 +69,7 @@ internal sealed class PassageRow
 
     public PassageDetail ToDetail()
     {
-        var published = PartialDate.FromDb(PublishedOn, PublishedPrecision);
         return new(Id, SourceId, Revision, StartOffset, EndOffset, Exact, Prefix, Suffix,
-            new PassageSource(SourceId, Title, Outlet, published?.ToString(), published?.Precision), CreatedBy, CreatedAt);
+            new PassageSource(SourceId, Title, Outlet, DateView.FromDb(PublishedOn, PublishedPrecision)), CreatedBy, CreatedAt);
     }
 }

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace ClaimTracker.Api.Sources;
 
-/// <param name="Published">As precisely as known: YYYY, YYYY-MM or YYYY-MM-DD; see <paramref name="PublishedPrecision"/>.</param>
+/// <param name="Published">As precisely as the evidence allows; null when unknown.</param>
 /// <param name="Provenance">Where each metadata value came from, keyed by field name.</param>
 /// <param name="Revision">The revision whose text is <paramref name="Body"/>: the latest.</param>
 public sealed record SourceDetail(
@@ -17,8 +17,7 @@ public sealed record SourceDetail(
     string[] Authors,
     string? Url,
     string Language,
-    string? Published,
-    DatePrecision? PublishedPrecision,
+    DateView? Published,
     Dictionary<string, string> Provenance,
     RevisionSummary Revision,
     string Body,
@@ -59,8 +58,11 @@ public static class GetSource
         return row?.ToDetail();
     }
 
-    // Claims arrive with the claims feature; until then a source has none.
-    internal const string ClaimCountSql = "0::bigint";
+    // Claims this source evidences, retracted ones excluded.
+    internal const string ClaimCountSql = """
+        (select count(distinct e.claim_id) from claim_evidence e join claims k on k.id = e.claim_id
+         where e.source_id = s.id and k.status <> 'retracted')
+        """;
 }
 
 /// <summary>One source with one of its revisions, as read by the source queries.</summary>
@@ -99,10 +101,10 @@ internal sealed class SourceRow
         RetrievedOn?.ToString("yyyy-MM-dd"), RevisionCreatedAt);
 
     public SourceDetail ToDetail() => new(
-        Id, Title, Subtitle, Outlet, Authors, Url, Language, Published?.ToString(), Published?.Precision,
+        Id, Title, Subtitle, Outlet, Authors, Url, Language, DateView.From(Published),
         JsonSerializer.Deserialize<Dictionary<string, string>>(Provenance) ?? [],
         Revision, Body ?? "", PassageCount, ClaimCount, CreatedBy, CreatedAt);
 
     public SourceSummary ToSummary() => new(
-        Id, Title, Subtitle, Outlet, Authors, Url, Language, Published?.ToString(), Published?.Precision, Revision, CreatedBy, CreatedAt);
+        Id, Title, Subtitle, Outlet, Authors, Url, Language, DateView.From(Published), Revision, CreatedBy, CreatedAt);
 }

@@ -14,8 +14,7 @@ public sealed record SourceSummary(
     string[] Authors,
     string? Url,
     string Language,
-    string? Published,
-    DatePrecision? PublishedPrecision,
+    DateView? Published,
     RevisionSummary Revision,
     string CreatedBy,
     DateTime CreatedAt);

@@ -24,8 +24,8 @@ public sealed class CreateSourceTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.Equal(nfc, created.GetProperty("body").GetString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(nfc))), created.GetProperty("revision").GetProperty("sha256").GetString());
         Assert.Equal(nfc.Length, created.GetProperty("revision").GetProperty("length").GetInt32());
-        Assert.Equal("2024-09", created.GetProperty("published").GetString());
-        Assert.Equal("month", created.GetProperty("publishedPrecision").GetString());
+        Assert.Equal("2024-09", created.GetProperty("published").GetProperty("date").GetString());
+        Assert.Equal("month", created.GetProperty("published").GetProperty("precision").GetString());
         Assert.Equal("ada", created.GetProperty("createdBy").GetString());
     }
 
@@ -39,7 +39,7 @@ public sealed class CreateSourceTests(ApiFactory api) : IClassFixture<ApiFactory
         var created = await curator.CreateSourceAsync(source);
 
         Assert.Equal("Year only: the text names no month.", created.GetProperty("provenance").GetProperty("published").GetString());
-        Assert.Equal("year", created.GetProperty("publishedPrecision").GetString());
+        Assert.Equal("year", created.GetProperty("published").GetProperty("precision").GetString());
     }
 
     [Fact]

@@ -13,7 +13,7 @@ public sealed class ReadSourcesTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         var seeds = page.GetProperty("items").EnumerateArray()
             .Where(s => s.GetProperty("createdBy").GetString() == "seed")
-            .ToDictionary(s => s.GetProperty("title").GetString()!, s => s.GetProperty("published").GetString());
+            .ToDictionary(s => s.GetProperty("title").GetString()!, s => s.GetProperty("published").GetProperty("date").GetString());
         Assert.Equal("2024-04", seeds["No Sign of US Withdrawal from Iraq After PM Visits Washington"]);
         Assert.Equal("2024-09", seeds["Iraqi PM Says End Date for US-Led Anti-ISIS Coalition Will Be Announced Soon"]);
     }

@@ -1,0 +1,242 @@
+using System.Globalization;
+using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Subjects;
+using FluentValidation;
+
+namespace ClaimTracker.Api.Claims;
+
+/// <summary>
+/// What kind of value a claim states. quantity, time, text and stance follow the property's type; none (there is
+/// none: "no US troops remain") and unknown ("the number is unknown") may be stated for any property.
+/// </summary>
+public enum ValueKind { Quantity, Time, Text, Stance, None, Unknown }
+
+/// <summary>How a quantity was stated: "2,500" exact; "about 2,500" approximate; "hundreds" a range; "at least".</summary>
+public enum Approximation { Exact, Approximate, Range, AtLeast, AtMost }
+
+/// <summary>How a time value relates to its date: on it, by it (a deadline), before, after, from or until it.</summary>
+public enum TimeModifier { On, By, Before, After, From, Until }
+
+public enum Stance { Affirms, Denies }
+
+public enum ClaimStatus { Draft, Verified, Retracted }
+
+/// <summary>As in Wikidata's statement model: which of several claims on one question is the best supported.</summary>
+public enum ClaimRank { Preferred, Normal, Deprecated }
+
+public enum EvidenceStance { Supports, Refutes }
+
+/// <summary>A claim's value. Fields that do not belong to its kind must be left out.</summary>
+/// <param name="Amount">The figure stated (quantity). Omit for a bare range such as "hundreds".</param>
+/// <param name="LowerBound">The least the statement allows (quantity), e.g. 200 for "hundreds".</param>
+/// <param name="UpperBound">The most the statement allows (quantity), e.g. 999 for "hundreds".</param>
+/// <param name="Unit">The unit counted (quantity); defaults to the property's unit.</param>
+/// <param name="Approximation">How the figure was stated (quantity); exact when an amount is given alone.</param>
+/// <param name="Tolerance">For approximate figures, the fraction either side the statement allows (default 0.1: "about 2,500" is 2,250 to 2,750).</param>
+/// <param name="Date">The date (time), as precisely as stated: YYYY, YYYY-MM or YYYY-MM-DD.</param>
+/// <param name="Modifier">How the time relates to the date (time): on (default), by, before, after, from, until.</param>
+/// <param name="Text">What was said (text).</param>
+/// <param name="Stance">Whether the asserter affirms or denies the proposition (stance).</param>
+/// <param name="Proposition">The proposition affirmed or denied (stance), worded positively: "US withdrawal from Iraq was discussed".</param>
+/// <param name="StatedAs">The original wording: "about 2,500", "by September 2026".</param>
+public sealed record ClaimValueInput(
+    ValueKind Kind,
+    decimal? Amount = null,
+    decimal? LowerBound = null,
+    decimal? UpperBound = null,
+    string? Unit = null,
+    Approximation? Approximation = null,
+    decimal? Tolerance = null,
+    string? Date = null,
+    TimeModifier? Modifier = null,
+    string? Text = null,
+    Stance? Stance = null,
+    string? Proposition = null,
+    string? StatedAs = null)
+{
+    private const decimal Largest = 1_000_000_000_000_000m;
+
+    /// <summary>The approximation actually meant when none was named.</summary>
+    public Approximation? EffectiveApproximation => Kind != ValueKind.Quantity ? null
+        : Approximation ?? (Amount is null ? Claims.Approximation.Range : Claims.Approximation.Exact);
+
+    public sealed class Validator : AbstractValidator<ClaimValueInput>
+    {
+        public Validator()
+        {
+            RuleFor(v => v.Kind).IsInEnum();
+            When(v => v.Kind == ValueKind.Quantity, () =>
+            {
+                RuleFor(v => v.Amount).NotNull()
+                    .When(v => v.EffectiveApproximation is Claims.Approximation.Exact or Claims.Approximation.Approximate)
+                    .WithMessage("is required for an exact or approximate quantity.");
+                RuleFor(v => v.Amount).NotNull().When(v => v.EffectiveApproximation == Claims.Approximation.AtLeast && v.LowerBound is null)
+                    .WithMessage("or lowerBound is required for 'at least'.");
+                RuleFor(v => v.Amount).NotNull().When(v => v.EffectiveApproximation == Claims.Approximation.AtMost && v.UpperBound is null)
+                    .WithMessage("or upperBound is required for 'at most'.");
+                RuleFor(v => v.LowerBound).NotNull().When(v => v.EffectiveApproximation == Claims.Approximation.Range && v.UpperBound is null)
+                    .WithMessage("or upperBound is required for a range.");
+                RuleFor(v => v.LowerBound).LessThanOrEqualTo(v => v.UpperBound!.Value).When(v => v.LowerBound is not null && v.UpperBound is not null)
+                    .WithMessage("must not be greater than upperBound.");
+                RuleFor(v => v.Amount).Must((v, amount) => amount >= (v.LowerBound ?? -Largest) && amount <= (v.UpperBound ?? Largest))
+                    .When(v => v.Amount is not null).WithMessage("must lie between lowerBound and upperBound.");
+                RuleFor(v => v.Tolerance).InclusiveBetween(0m, 0.99m).When(v => v.Tolerance is not null);
+                RuleFor(v => v.Tolerance).Null().When(v => v.EffectiveApproximation != Claims.Approximation.Approximate)
+                    .WithMessage("is only for approximate quantities.");
+                RuleFor(v => v.Unit).MaximumLength(100);
+            });
+            RuleFor(v => v.Amount).InclusiveBetween(-Largest, Largest).When(v => v.Amount is not null);
+            RuleFor(v => v.LowerBound).InclusiveBetween(-Largest, Largest).When(v => v.LowerBound is not null);
+            RuleFor(v => v.UpperBound).InclusiveBetween(-Largest, Largest).When(v => v.UpperBound is not null);
+            When(v => v.Kind != ValueKind.Quantity, () =>
+            {
+                RuleFor(v => v.Amount).Null().WithMessage("is only for quantity values.");
+                RuleFor(v => v.LowerBound).Null().WithMessage("is only for quantity values.");
+                RuleFor(v => v.UpperBound).Null().WithMessage("is only for quantity values.");
+                RuleFor(v => v.Unit).Null().WithMessage("is only for quantity values.");
+                RuleFor(v => v.Approximation).Null().WithMessage("is only for quantity values.");
+                RuleFor(v => v.Tolerance).Null().WithMessage("is only for quantity values.");
+            });
+            RuleFor(v => v.Date).NotEmpty().When(v => v.Kind == ValueKind.Time).WithMessage("is required for a time value.");
+            RuleFor(v => v.Date).PartialDate();
+            RuleFor(v => v.Date).Null().When(v => v.Kind != ValueKind.Time).WithMessage("is only for time values.");
+            RuleFor(v => v.Modifier).Null().When(v => v.Kind != ValueKind.Time).WithMessage("is only for time values.");
+            RuleFor(v => v.Text).NotEmpty().When(v => v.Kind == ValueKind.Text).WithMessage("is required for a text value.");
+            RuleFor(v => v.Text).Null().When(v => v.Kind != ValueKind.Text).WithMessage("is only for text values.");
+            RuleFor(v => v.Text).MaximumLength(10_000);
+            RuleFor(v => v.Stance).NotNull().When(v => v.Kind == ValueKind.Stance).WithMessage("is required for a stance.");
+            RuleFor(v => v.Proposition).NotEmpty().When(v => v.Kind == ValueKind.Stance).WithMessage("is required for a stance.");
+            RuleFor(v => v.Stance).Null().When(v => v.Kind != ValueKind.Stance).WithMessage("is only for stance values.");
+            RuleFor(v => v.Proposition).Null().When(v => v.Kind != ValueKind.Stance).WithMessage("is only for stance values.");
+            RuleFor(v => v.Proposition).MaximumLength(1_000);
+            RuleFor(v => v.StatedAs).MaximumLength(1_000);
+        }
+    }
+
+    /// <returns>Why this value cannot be a value of the property (field below "value", reason), or null.</returns>
+    public (string Field, string Reason)? Mismatch(PropertyDetail property)
+    {
+        var expected = property.ValueType switch
+        {
+            PropertyType.Quantity => ValueKind.Quantity,
+            PropertyType.Time => ValueKind.Time,
+            PropertyType.Text => ValueKind.Text,
+            _ => ValueKind.Stance,
+        };
+        if (Kind != expected && Kind is not (ValueKind.None or ValueKind.Unknown))
+        {
+            return ("kind", $"must be {expected.Db()} (or none, or unknown) for the property \"{property.Key}\", whose values are {property.ValueType.Db()}s.");
+        }
+        if (Kind == ValueKind.Quantity && property.NonNegative)
+        {
+            if (Amount < 0) return ("amount", $"must not be negative: \"{property.Key}\" counts.");
+            if (LowerBound < 0) return ("lowerBound", $"must not be negative: \"{property.Key}\" counts.");
+            if (UpperBound < 0) return ("upperBound", $"must not be negative: \"{property.Key}\" counts.");
+        }
+        return null;
+    }
+}
+
+/// <summary>A claim's value as stored, with the range it covers once its bounds and approximation are applied.</summary>
+/// <param name="Low">The least figure the claim allows (quantity); null when unbounded.</param>
+/// <param name="High">The most the claim allows (quantity); null when unbounded.</param>
+/// <param name="Precision">How precisely the date is known (time).</param>
+public sealed record ClaimValueView(
+    ValueKind Kind,
+    decimal? Amount,
+    decimal? LowerBound,
+    decimal? UpperBound,
+    string? Unit,
+    Approximation? Approximation,
+    decimal? Tolerance,
+    decimal? Low,
+    decimal? High,
+    string? Date,
+    DatePrecision? Precision,
+    TimeModifier? Modifier,
+    string? Text,
+    Stance? Stance,
+    string? Proposition,
+    string? StatedAs);
+
+public sealed record ClaimProperty(string Key, string Label, PropertyType ValueType, string? Unit);
+
+/// <summary>When the claimed fact holds. Either end may be open; a single period has from equal to to.</summary>
+public sealed record ValidTime(DateView? From, DateView? To);
+
+/// <summary>A passage supporting (or refuting) a claim, with the source that reports it.</summary>
+/// <param name="Start">Code-point offset of the passage in its source revision.</param>
+/// <param name="Revision">The source revision the offsets count in.</param>
+public sealed record EvidenceView(
+    long PassageId, EvidenceStance Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision, PassageSource Source);
+
+/// <param name="Text">The claim in words, for people.</param>
+/// <param name="AssertedBy">Who asserts the claim; null means the reporting source's own voice.</param>
+/// <param name="ValidTime">When the fact holds; null when the claim does not say.</param>
+/// <param name="StatedOn">When it was said; when it was reported is each evidence source's published date.</param>
+/// <param name="Version">Changes with every revision; the ETag is "v{version}".</param>
+public sealed record ClaimDetail(
+    long Id,
+    string Text,
+    SubjectRef Subject,
+    ClaimProperty Property,
+    ClaimValueView Value,
+    ValidTime? ValidTime,
+    DateView? StatedOn,
+    SubjectRef? AssertedBy,
+    string? Location,
+    string? Note,
+    ClaimStatus Status,
+    string? RetractedReason,
+    ClaimRank Rank,
+    int Version,
+    EvidenceView[] Evidence,
+    string CreatedBy,
+    DateTime CreatedAt,
+    string UpdatedBy,
+    DateTime UpdatedAt)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string ETag => $"\"v{Version}\"";
+}
+
+/// <summary>Claims in words: "US forces in Iraq: troop count about 2,500 troops (April 2024)".</summary>
+public static class ClaimText
+{
+    public static string Describe(string subject, ClaimProperty property, ClaimValueView value, ValidTime? valid, string? assertedBy)
+    {
+        var what = value.Kind switch
+        {
+            ValueKind.Quantity => $"{property.Label} {value.StatedAs ?? Figure(value)}",
+            ValueKind.Time => $"{property.Label} {Modifier(value.Modifier)}{Date(value.Date, value.Precision)}",
+            ValueKind.Text => $"{property.Label}: \u201c{value.Text}\u201d",
+            ValueKind.Stance => $"{(value.Stance == Claims.Stance.Affirms ? "affirms" : "denies")} that {value.Proposition}",
+            ValueKind.None => $"no {property.Label}" + (value.StatedAs is null ? "" : $" ({value.StatedAs})"),
+            _ => $"{property.Label} unknown",
+        };
+        var when = valid?.From is { } from ? $" ({Date(from.Date, from.Precision)}{(valid.To is { } to && to != from ? $" to {Date(to.Date, to.Precision)}" : "")})" : "";
+        var who = assertedBy is null ? "" : $", according to {assertedBy}";
+        return $"{subject}: {what}{when}{who}";
+    }
+
+    private static string Figure(ClaimValueView v)
+    {
+        static string N(decimal? d) => d?.ToString("#,0.##", CultureInfo.InvariantCulture) ?? "?";
+        var unit = v.Unit is null ? "" : " " + v.Unit;
+        return v.Approximation switch
+        {
+            Approximation.Approximate => $"about {N(v.Amount)}{unit}",
+            Approximation.AtLeast => $"at least {N(v.Amount ?? v.LowerBound)}{unit}",
+            Approximation.AtMost => $"at most {N(v.Amount ?? v.UpperBound)}{unit}",
+            Approximation.Range => $"{N(v.LowerBound)} to {N(v.UpperBound)}{unit}",
+            _ => $"{N(v.Amount)}{unit}",
+        };
+    }
+
+    private static string Modifier(TimeModifier? modifier) => modifier is null or TimeModifier.On ? "" : modifier.Value.Db() + " ";
+
+    private static string Date(string? date, DatePrecision? precision) =>
+        PartialDate.TryParse(date, out var d) ? DateView.Describe(d) : date ?? "";
+}

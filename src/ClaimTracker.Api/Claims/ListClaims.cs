@@ -1,0 +1,132 @@
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ClaimTracker.Api.Claims;
+
+/// <param name="Sort">id (oldest first, the default), recent (newest first), or relevance (with q; its default then).</param>
+/// <param name="Facet">Count the matching claims per value of these fields: source, property, subject, asserted_by, status. Repeat for several.</param>
+public sealed record ClaimListQuery(
+    [property: FromQuery(Name = "sort")] string? Sort,
+    [property: FromQuery(Name = "facet")] string[]? Facet,
+    [property: FromQuery(Name = "cursor")] string? Cursor,
+    [property: FromQuery(Name = "limit")] int? Limit);
+
+/// <param name="Value">The field's value (an id for sources and subjects, a key for properties); null for the source's own voice.</param>
+public sealed record FacetValue(string? Value, string Label, long Count);
+
+/// <param name="Facets">Counts per value of each requested facet, for the whole filtered set (top 30 values).</param>
+public sealed record ClaimPage(IReadOnlyList<ClaimDetail> Items, string? NextCursor, Dictionary<string, FacetValue[]>? Facets);
+
+public static class ListClaims
+{
+    internal static readonly string[] FacetNames = ["source", "property", "subject", "asserted_by", "status"];
+
+    private sealed record Position(long Id, double? Rank = null);
+
+    public static async Task<Results<Ok<ClaimPage>, ValidationProblem>> Handle(
+        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (Paging.Check<Position>(listQuery.Cursor, listQuery.Limit, out var after, out var take) is { } pagingProblem) return pagingProblem;
+        var facets = listQuery.Facet ?? [];
+        if (facets.FirstOrDefault(f => !FacetNames.Contains(f)) is { } unknownFacet)
+        {
+            return Problems.BadParameter("facet", $"\"{unknownFacet}\" is not a facet; facets are {string.Join(", ", FacetNames)}.");
+        }
+        if (facets.Length > FacetNames.Length) return Problems.BadParameter("facet", "names a facet twice.");
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var (built, problem) = await ClaimFilter.BuildAsync(connection, filterQuery, ct);
+        if (built is not { } filter) return problem!;
+
+        var sort = listQuery.Sort ?? (filter.HasText ? "relevance" : "id");
+        string order, keyset;
+        switch (sort)
+        {
+            case "id":
+                order = "order by c.id";
+                keyset = "c.id > @afterId";
+                break;
+            case "recent":
+                order = "order by c.id desc";
+                keyset = "c.id < @afterId";
+                break;
+            case "relevance" when filter.HasText:
+                order = $"order by {Relevance} desc, c.id desc";
+                keyset = $"({Relevance}, c.id) < (@afterRank::real, @afterId)";
+                break;
+            case "relevance":
+                return Problems.BadParameter("sort", "relevance needs q.");
+            default:
+                return Problems.BadParameter("sort", "must be one of: id, recent, relevance.");
+        }
+        if (after is not null)
+        {
+            if (sort == "relevance" && after.Rank is null) return Problems.BadParameter("cursor", "is not a cursor of this sort.");
+            filter.Parameters.Add("afterId", after.Id);
+            filter.Parameters.Add("afterRank", after.Rank);
+            filter.Conditions.Add(keyset);
+        }
+        filter.Parameters.Add("limit", take + 1);
+        var rows = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} {order} limit @limit", filter.Parameters, ct);
+
+        string? next = null;
+        if (rows.Count > take)
+        {
+            var last = rows[take - 1];
+            double? rank = sort == "relevance"
+                ? await connection.ExecuteScalarAsync<double>(new CommandDefinition(
+                    $"select {Relevance} from claims c where c.id = @id", new { id = last.Id, q = filterQuery.Q }, cancellationToken: ct))
+                : null;
+            next = Cursor.Encode(new Position(last.Id, rank));
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        Dictionary<string, FacetValue[]>? counts = null;
+        if (facets.Length > 0)
+        {
+            // Facets count the whole filtered set, not the page: drop the keyset condition.
+            if (after is not null) filter.Conditions.Remove(keyset);
+            counts = [];
+            foreach (var facet in facets.Distinct()) counts[facet] = await FacetAsync(connection, filter, facet, ct);
+        }
+        return TypedResults.Ok(new ClaimPage(rows, next, counts));
+    }
+
+    internal const string Relevance = "ts_rank_cd(c.search, websearch_to_tsquery('english', @q))::real";
+
+    private static async Task<FacetValue[]> FacetAsync(NpgsqlConnection connection, ClaimFilter filter, string facet, CancellationToken ct)
+    {
+        var sql = facet switch
+        {
+            "source" => $"""
+                select e.source_id::text as value, so.title as label, count(distinct c.id) as count
+                from claims c join claim_evidence e on e.claim_id = c.id join sources so on so.id = e.source_id
+                where {filter.Where} group by e.source_id, so.title
+                """,
+            "property" => $"""
+                select p.key as value, p.label, count(*) as count
+                from claims c join properties p on p.id = c.property_id
+                where {filter.Where} group by p.key, p.label
+                """,
+            "subject" => $"""
+                select s.id::text as value, s.name as label, count(*) as count
+                from claims c join subjects s on s.id = c.subject_id
+                where {filter.Where} group by s.id, s.name
+                """,
+            "asserted_by" => $"""
+                select a.id::text as value, coalesce(a.name, 'the source''s own voice') as label, count(*) as count
+                from claims c left join subjects a on a.id = c.asserted_by
+                where {filter.Where} group by a.id, a.name
+                """,
+            _ => $"""
+                select c.status as value, c.status as label, count(*) as count
+                from claims c where {filter.Where} group by c.status
+                """,
+        };
+        return [.. await connection.QueryAsync<FacetValue>(new CommandDefinition(
+            $"select * from ({sql}) f order by count desc, label limit 30", filter.Parameters, cancellationToken: ct))];
+    }
+}

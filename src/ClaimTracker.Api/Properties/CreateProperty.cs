@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Properties;
+
+/// <param name="Key">lower_snake_case, 2 to 63 characters: how claims name this property.</param>
+/// <param name="NonNegative">For quantities: refuse negative amounts (true for counts, the default).</param>
+public sealed record CreatePropertyRequest(
+    string Key,
+    string Label,
+    PropertyType ValueType,
+    string? Unit = null,
+    bool NonNegative = true,
+    string? Description = null)
+{
+    public sealed class Validator : AbstractValidator<CreatePropertyRequest>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Key).NotEmpty().Matches("^[a-z][a-z0-9_]{1,62}$").WithMessage("must be lower_snake_case, 2 to 63 characters, starting with a letter.");
+            RuleFor(r => r.Label).NotEmpty().MaximumLength(200);
+            RuleFor(r => r.ValueType).IsInEnum();
+            RuleFor(r => r.Unit).MaximumLength(100);
+            RuleFor(r => r.Unit).Null().When(r => r.ValueType != PropertyType.Quantity).WithMessage("is only for quantity properties.");
+            RuleFor(r => r.Description).MaximumLength(2_000);
+        }
+    }
+}
+
+public static class CreateProperty
+{
+    public static async Task<Results<Created<PropertyDetail>, ProblemHttpResult>> Handle(
+        CreatePropertyRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into properties (key, label, value_type, unit, non_negative, description, created_by)
+            values (@Key, @Label, @valueType, @Unit, @NonNegative, @Description, @curatorId)
+            on conflict (key) do nothing
+            """, new { request.Key, request.Label, valueType = request.ValueType.Db(), request.Unit, request.NonNegative, request.Description, curatorId = user.CuratorId() },
+            tx, cancellationToken: ct));
+        if (inserted == 0)
+        {
+            return Problems.Conflict("The property already exists.", $"The key \"{request.Key}\" is taken.",
+                new Dictionary<string, object?> { ["field"] = "key", ["existing"] = $"/properties/{request.Key}" });
+        }
+        var created = (await ListProperties.LoadAsync(connection, tx, request.Key, ct))!;
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/properties/{request.Key}", created);
+    }
+}

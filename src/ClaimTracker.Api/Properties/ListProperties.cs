@@ -1,0 +1,56 @@
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Properties;
+
+public enum PropertyType { Quantity, Time, Text, Stance }
+
+/// <param name="Unit">The unit of its quantities (troops, people), when it has one.</param>
+/// <param name="NonNegative">Whether its quantities must be zero or more (counts).</param>
+/// <param name="ClaimCount">Claims with this property, retracted ones excluded.</param>
+public sealed record PropertyDetail(
+    long Id, string Key, string Label, PropertyType ValueType, string? Unit, bool NonNegative, string? Description, long ClaimCount);
+
+public static class ListProperties
+{
+    private const string Sql = """
+        select p.id, p.key, p.label, p.value_type, p.unit, p.non_negative, p.description,
+               (select count(*) from claims c where c.property_id = p.id and c.status <> 'retracted') as claim_count
+        from properties p
+        """;
+
+    public static async Task<Ok<PropertyDetail[]>> Handle(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql + " order by p.key", cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => r.ToDetail()).ToArray());
+    }
+
+    public static async Task<Results<Ok<PropertyDetail>, ProblemHttpResult>> HandleOne(string key, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return await LoadAsync(connection, null, key, ct) is { } property
+            ? TypedResults.Ok(property)
+            : TypedResults.Problem(statusCode: 404, title: "Property not found.", detail: $"There is no property with key \"{key}\".");
+    }
+
+    public static async Task<PropertyDetail?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string key, CancellationToken ct) =>
+        (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql + " where p.key = @key", new { key }, tx, cancellationToken: ct)))?.ToDetail();
+
+    private sealed class Row
+    {
+        public long Id { get; init; }
+        public string Key { get; init; } = "";
+        public string Label { get; init; } = "";
+        public string ValueType { get; init; } = "";
+        public string? Unit { get; init; }
+        public bool NonNegative { get; init; }
+        public string? Description { get; init; }
+        public long ClaimCount { get; init; }
+
+        public PropertyDetail ToDetail() =>
+            new(Id, Key, Label, DbEnum.Parse<PropertyType>(ValueType), Unit, NonNegative, Description, ClaimCount);
+    }
+}

@@ -1,0 +1,26 @@
+using ClaimTracker.Api.Infrastructure;
+
+namespace ClaimTracker.Api.Properties;
+
+public static class PropertiesEndpoints
+{
+    public static void MapProperties(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/properties").WithTags("Properties").WithValidation();
+
+        group.MapGet("/", ListProperties.Handle)
+            .WithName("ListProperties")
+            .WithSummary("The vocabulary of properties, with their claim counts")
+            .WithDescription("Each property fixes the type of its claims' values: quantity, time, text or stance.");
+
+        group.MapGet("/{key}", ListProperties.HandleOne)
+            .WithName("GetProperty")
+            .WithSummary("Get a property by its key");
+
+        group.MapPost("/", CreateProperty.Handle)
+            .WithName("CreateProperty")
+            .WithSummary("Add a property to the vocabulary")
+            .WithDescription("Keys are lower_snake_case and unique; a key already used is a 409.")
+            .RequireAuthorization(ApiKeys.CuratorPolicy);
+    }
+}

@@ -1,0 +1,38 @@
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Subjects;
+
+public sealed record AddAliasRequest(string Alias)
+{
+    public sealed class Validator : AbstractValidator<AddAliasRequest>
+    {
+        public Validator() => RuleFor(r => r.Alias).NotEmpty().MaximumLength(300).Must(a => a.Trim().Length > 0).WithMessage("must not be blank.");
+    }
+}
+
+public static class AddAlias
+{
+    public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle(
+        long id, AddAliasRequest request, NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        if (await SubjectLookup.ByIdAsync(connection, tx, id, ct) is null) return Problems.NotFound("Subject", id);
+
+        var alias = CodePoints.Nfc(request.Alias.Trim());
+        var inserted = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into subject_aliases (subject_id, alias) values (@id, @alias) on conflict (alias_key) do nothing
+            """, new { id, alias }, tx, cancellationToken: ct));
+        if (inserted == 0 && await SubjectLookup.ByNameAsync(connection, tx, alias, ct) is { } owner && owner.Id != id)
+        {
+            return CreateSubject.AliasTaken(alias, owner.Id, owner.Name);
+        }
+        var subject = (await GetSubject.LoadAsync(connection, tx, id, ct))!;
+        await tx.CommitAsync(ct);
+        return TypedResults.Ok(subject);
+    }
+}

@@ -1,0 +1,33 @@
+using ClaimTracker.Api.Infrastructure;
+
+namespace ClaimTracker.Api.Subjects;
+
+public static class SubjectsEndpoints
+{
+    public static void MapSubjects(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/subjects").WithTags("Subjects").WithValidation();
+
+        group.MapPost("/", CreateSubject.Handle)
+            .WithName("CreateSubject")
+            .WithSummary("Add a subject")
+            .WithDescription("An entity claims are about, or that asserts claims: a force, a coalition, a person, an event. Its name and aliases each resolve to it, case-insensitively; a name or alias already taken is a 409 naming the subject that has it.")
+            .RequireAuthorization(ApiKeys.CuratorPolicy);
+
+        group.MapGet("/", ListSubjects.Handle)
+            .WithName("ListSubjects")
+            .WithSummary("List subjects with their claim counts")
+            .WithDescription("Filter by q (a part of any name or alias), or resolve one exact name or alias with name.");
+
+        group.MapGet("/{id}", GetSubject.Handle)
+            .WithName("GetSubject")
+            .WithSummary("Get a subject")
+            .WithDescription("With its aliases, its broader subject, the narrower subjects it contains, and its claim count.");
+
+        group.MapPost("/{id}/aliases", AddAlias.Handle)
+            .WithName("AddSubjectAlias")
+            .WithSummary("Add an alias to a subject")
+            .WithDescription("An alias already taken by any subject is a 409 naming that subject.")
+            .RequireAuthorization(ApiKeys.CuratorPolicy);
+    }
+}

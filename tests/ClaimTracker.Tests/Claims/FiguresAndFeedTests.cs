@@ -1,0 +1,117 @@
+using System.Net;
+using System.Text.Json;
+using ClaimTracker.Tests.Infrastructure;
+
+namespace ClaimTracker.Tests.Claims;
+
+public sealed class FiguresAndFeedTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task A_figure_is_found_as_written_with_or_without_separators_and_grouped_by_source()
+    {
+        var world = await World.CreateAsync(api);
+        var second = await World.CreateAsync(api);
+        var unit = $"u{Samples.Unique()}";
+        var about = await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, approximation = "approximate", unit }));
+        var exact = await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit }), ("evidence", world.Evidence("2,500 exactly")));
+        var elsewhere = await second.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit }));
+        var hundreds = await world.CreateClaimAsync(("property", "attack_count"),
+            ("value", new { kind = "quantity", approximation = "range", lowerBound = 200, upperBound = 999, unit }),
+            ("evidence", world.Evidence("Hundreds of attacks targeted US bases")));
+
+        foreach (var written in new[] { "2500", "2,500", "2%20500" })
+        {
+            var result = await api.CreateClient().GetJsonAsync($"/figures?value={written}&unit={unit}");
+            var sources = result.GetProperty("sources").EnumerateArray().ToList();
+            Assert.Equal([world.SourceId, second.SourceId], sources.Select(s => s.GetProperty("source").GetProperty("id").GetInt64()));
+            Assert.Equal([about.GetProperty("id").GetInt64(), exact.GetProperty("id").GetInt64()],
+                sources[0].GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("claimId").GetInt64()));
+            Assert.Equal("the US has about 2,500 troops in Iraq", sources[0].GetProperty("claims")[0].GetProperty("passages")[0].GetProperty("exact").GetString());
+            Assert.Equal(elsewhere.GetProperty("id").GetInt64(), sources[1].GetProperty("claims")[0].GetProperty("claimId").GetInt64());
+        }
+        var byHundreds = await api.CreateClient().GetJsonAsync($"/figures?value=300&unit={unit}");
+        Assert.Equal(hundreds.GetProperty("id").GetInt64(), byHundreds.GetProperty("sources")[0].GetProperty("claims")[0].GetProperty("claimId").GetInt64());
+        var none = await api.CreateClient().GetJsonAsync($"/figures?value=5000&unit={unit}");
+        Assert.Equal(0, none.GetProperty("sources").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("/figures", "value")]
+    [InlineData("/figures?value=many", "value")]
+    [InlineData("/figures?value=2500&property=troop_colour", "property")]
+    public async Task A_figure_look_up_without_a_number_returns_400(string url, string field)
+    {
+        await (await api.CreateClient().GetAsync(url)).ReadProblemAsync(HttpStatusCode.BadRequest, field);
+    }
+
+    [Fact]
+    public async Task The_change_feed_lists_creations_revisions_and_retractions_in_order_and_resumes_from_its_cursor()
+    {
+        var start = (await api.CreateClient().GetJsonAsync("/changes?limit=200")).GetProperty("nextCursor").GetString();
+        string cursor = start!;
+        while (true)
+        {
+            var page = await api.CreateClient().GetJsonAsync($"/changes?limit=200&since={cursor}");
+            if (page.GetProperty("items").GetArrayLength() == 0) break;
+            cursor = page.GetProperty("nextCursor").GetString()!;
+        }
+        var world = await World.CreateAsync(api);
+        var id = (await world.CreateClaimAsync()).GetProperty("id").GetInt64();
+        var patch = new HttpRequestMessage(HttpMethod.Patch, $"/claims/{id}") { Content = Http.Json("""{"reason":"checked","status":"verified"}""") };
+        patch.Headers.TryAddWithoutValidation("If-Match", "\"v1\"");
+        await (await world.Curator.SendAsync(patch)).ReadJsonAsync(HttpStatusCode.OK);
+        var retract = new HttpRequestMessage(HttpMethod.Delete, $"/claims/{id}?reason=wrong");
+        retract.Headers.TryAddWithoutValidation("If-Match", "\"v2\"");
+        await (await world.Curator.SendAsync(retract)).ReadJsonAsync(HttpStatusCode.OK);
+
+        var first = await api.CreateClient().GetJsonAsync($"/changes?since={cursor}&limit=2");
+        var rest = await api.CreateClient().GetJsonAsync($"/changes?since={first.GetProperty("nextCursor").GetString()}");
+        var after = await api.CreateClient().GetJsonAsync($"/changes?since={rest.GetProperty("nextCursor").GetString()}");
+
+        var changes = first.GetProperty("items").EnumerateArray().Concat(rest.GetProperty("items").EnumerateArray())
+            .Where(c => c.GetProperty("claimId").GetInt64() == id).Select(c => (c.GetProperty("action").GetString(), c.GetProperty("revision").GetInt32()));
+        Assert.Equal([("created", 1), ("revised", 2), ("retracted", 3)], changes);
+        Assert.Equal(0, after.GetProperty("items").GetArrayLength());
+        Assert.Equal(rest.GetProperty("nextCursor").GetString(), after.GetProperty("nextCursor").GetString());
+    }
+
+    [Fact]
+    public async Task A_malformed_feed_cursor_returns_400()
+    {
+        await (await api.CreateClient().GetAsync("/changes?since=nonsense")).ReadProblemAsync(HttpStatusCode.BadRequest, "since");
+    }
+
+    [Fact]
+    public async Task Exports_carry_the_same_claims_as_NDJSON_CSV_and_JSON_LD_with_selectors()
+    {
+        var world = await World.CreateAsync(api);
+        var claim = await world.CreateClaimAsync(("note", "said, \"roughly\""));
+        var id = claim.GetProperty("id").GetInt64();
+        var client = api.CreateClient();
+
+        var ndjson = await client.GetAsync($"/claims/export?format=ndjson&subject={world.SubjectId}");
+        var csv = await client.GetStringAsync($"/claims/export?format=csv&subject={world.SubjectId}");
+        var jsonld = JsonDocument.Parse(await client.GetStringAsync($"/claims/export?format=jsonld&subject={world.SubjectId}")).RootElement;
+
+        Assert.Equal("application/x-ndjson", ndjson.Content.Headers.ContentType?.MediaType);
+        var lines = (await ndjson.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(id, JsonDocument.Parse(Assert.Single(lines)).RootElement.GetProperty("id").GetInt64());
+        var rows = csv.Split("\r\n".ToCharArray(), StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("id,text,subject,property", rows[0]);
+        Assert.StartsWith($"{id},", rows[1]);
+        Assert.Contains("\"said, \"\"roughly\"\"\"", rows[1]);
+        var graph = jsonld.GetProperty("@graph").EnumerateArray().ToList();
+        Assert.Contains(graph, n => n.GetProperty("@type").GetString() == "Claim" && n.GetProperty("@id").GetString()!.EndsWith($"/claims/{id}"));
+        var annotation = Assert.Single(graph, n => n.GetProperty("@type").GetString() == "Annotation");
+        var selectors = annotation.GetProperty("target").GetProperty("selector").EnumerateArray().ToList();
+        Assert.Equal("TextPositionSelector", selectors[0].GetProperty("@type").GetString());
+        Assert.Equal("the US has about 2,500 troops in Iraq", selectors[1].GetProperty("exact").GetString());
+    }
+
+    [Fact]
+    public async Task Export_needs_a_known_format()
+    {
+        await (await api.CreateClient().GetAsync("/claims/export")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
+        await (await api.CreateClient().GetAsync("/claims/export?format=xml")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
+    }
+}
