@@ -1,11 +1,13 @@
 using ClaimTracker.Api.Changes;
 using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Figures;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Timeline;
 
 // Administrative commands (migrate, keys) share the app's configuration but never start the web server.
 var (command, hostArgs) = Cli.Split(args);
@@ -39,6 +41,8 @@ app.MapPassages();
 app.MapSubjects();
 app.MapProperties();
 app.MapClaims();
+app.MapConflicts();
+app.MapTimeline();
 app.MapFigures();
 app.MapChanges();
 

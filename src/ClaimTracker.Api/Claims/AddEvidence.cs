@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -34,6 +35,8 @@ public static class AddEvidence
         }
         await ClaimWriter.TouchAsync(connection, tx, id, current.Version, user.CuratorId(), ct);
         await ClaimWriter.RefreshSearchAsync(connection, tx, id, ct);
+        // A new source can turn an internal conflict into one between reports.
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], user.CuratorId(), ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         await ClaimWriter.RecordAsync(connection, tx, id, "evidence_added", null, before, after, user.CuratorId(), ct);
         await tx.CommitAsync(ct);

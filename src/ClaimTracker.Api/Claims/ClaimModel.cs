@@ -177,6 +177,8 @@ public sealed record EvidenceView(
 /// <param name="ValidTime">When the fact holds; null when the claim does not say.</param>
 /// <param name="StatedOn">When it was said; when it was reported is each evidence source's published date.</param>
 /// <param name="Version">Changes with every revision; the ETag is "v{version}".</param>
+/// <param name="Conflicts">The claim's conflicts that are not closed.</param>
+/// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -193,6 +195,8 @@ public sealed record ClaimDetail(
     ClaimRank Rank,
     int Version,
     EvidenceView[] Evidence,
+    Conflicts.ConflictRef[] Conflicts,
+    Corroboration? Corroboration,
     string CreatedBy,
     DateTime CreatedAt,
     string UpdatedBy,

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Properties;
@@ -34,7 +35,12 @@ public static class ClaimQuery
                 join passages ps on ps.id = e.passage_id
                 join source_revisions r on r.id = ps.revision_id
                 join sources so on so.id = e.source_id
-                where e.claim_id = c.id)::text as evidence
+                where e.claim_id = c.id)::text as evidence,
+               (select coalesce(json_agg(json_build_object(
+                        'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope,
+                        'otherClaimId', case when f.claim_a = c.id then f.claim_b else f.claim_a end) order by f.id), '[]')
+                from conflicts f
+                where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts
         from claims c
         join subjects s on s.id = c.subject_id
         join properties p on p.id = c.property_id
@@ -97,6 +103,9 @@ internal sealed class ClaimRow
     public string UpdatedBy { get; init; } = "";
     public DateTime UpdatedAt { get; init; }
     public string Evidence { get; init; } = "[]";
+    public string Conflicts { get; init; } = "[]";
+
+    private sealed record ConflictJson(long Id, string Status, string Rule, string Scope, long OtherClaimId);
 
     private sealed record EvidenceJson(
         long PassageId, string Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision,
@@ -134,6 +143,10 @@ internal sealed class ClaimRow
             Version,
             [.. evidence.Select(e => new EvidenceView(e.PassageId, DbEnum.Parse<EvidenceStance>(e.Stance), e.Start, e.End, e.Exact, e.Prefix, e.Suffix,
                 e.Revision, new PassageSource(e.SourceId, e.Title, e.Outlet, DateView.FromDb(e.PublishedOn, e.PublishedPrecision))))],
+            [.. (JsonSerializer.Deserialize<ConflictJson[]>(Conflicts, JsonSerializerOptions.Web) ?? []).Select(f => new ConflictRef(
+                f.Id, DbEnum.Parse<ConflictStatus>(f.Status), DbEnum.Parse<ConflictRule>(f.Rule), DbEnum.Parse<ConflictScope>(f.Scope),
+                f.OtherClaimId, $"/conflicts/{f.Id}"))],
+            null,
             CreatedBy, CreatedAt, UpdatedBy, UpdatedAt);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Subjects;
@@ -110,6 +111,7 @@ public static class CreateClaim
         var id = await ClaimWriter.InsertAsync(connection, tx, fields, curatorId, ct);
         await ClaimEvidence.LinkAsync(connection, tx, id, evidence, curatorId, ct);
         await ClaimWriter.RefreshSearchAsync(connection, tx, id, ct);
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], curatorId, ct);
         var claim = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         await ClaimWriter.RecordAsync(connection, tx, id, "created", null, null, claim, curatorId, ct);
         return (claim, null);

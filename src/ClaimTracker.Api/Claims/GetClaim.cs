@@ -11,6 +11,6 @@ public static class GetClaim
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await ClaimQuery.LoadAsync(connection, null, id, ct) is not { } claim) return Problems.NotFound("Claim", id);
         response.Headers.ETag = claim.ETag;
-        return TypedResults.Ok(claim);
+        return TypedResults.Ok(claim with { Corroboration = await Corroborations.ForAsync(connection, claim, ct) });
     }
 }

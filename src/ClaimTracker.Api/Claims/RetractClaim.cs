@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -30,6 +31,7 @@ public static class RetractClaim
         var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         var fields = current.Fields with { Status = ClaimStatus.Retracted, RetractedReason = reason.Trim() };
         await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields, user.CuratorId(), ct);
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], user.CuratorId(), ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         await ClaimWriter.RecordAsync(connection, tx, id, "retracted", reason.Trim(), before, after, user.CuratorId(), ct);
         await tx.CommitAsync(ct);

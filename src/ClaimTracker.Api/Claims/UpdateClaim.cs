@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Subjects;
@@ -90,6 +91,7 @@ public static class UpdateClaim
             return Preconditions.Stale("claim", current.Version + 1);
         }
         await ClaimWriter.RefreshSearchAsync(connection, tx, id, ct);
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], user.CuratorId(), ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         await ClaimWriter.RecordAsync(connection, tx, id, "revised", request.Reason, before, after, user.CuratorId(), ct);
         await tx.CommitAsync(ct);

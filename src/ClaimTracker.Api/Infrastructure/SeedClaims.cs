@@ -1,4 +1,5 @@
 using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Subjects;
 using Dapper;
 using FluentValidation;
@@ -126,6 +127,7 @@ public static class SeedClaims
                 await ClaimEvidence.LinkAsync(connection, tx, claimId, resolved, curatorId, ct);
                 await ClaimWriter.TouchAsync(connection, tx, claimId, null, curatorId, ct);
                 await ClaimWriter.RefreshSearchAsync(connection, tx, claimId, ct);
+                await ConflictMaintenance.MaintainAsync(connection, tx, [claimId], curatorId, ct);
                 var after = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
                 await ClaimWriter.RecordAsync(connection, tx, claimId, "evidence_added", null, before, after, curatorId, ct);
                 continue;

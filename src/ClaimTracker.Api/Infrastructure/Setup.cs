@@ -16,6 +16,7 @@ public static class Setup
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
         var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Database>();
         // As a hosted service the database is stopped by the host's shutdown, which waits for it.
         services.AddHostedService(sp => sp.GetRequiredService<Database>());

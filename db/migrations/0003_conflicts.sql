@@ -1,0 +1,114 @@
+-- Conflicts between claims, kept up to date in the same transaction as every claim write, and the curators'
+-- explicit "contradicts" links. The rules live here, once, as SQL functions that both single writes and bulk
+-- imports call; docs/conflicts.md explains them with examples.
+
+create table claim_links (
+    from_claim bigint not null references claims (id),
+    to_claim   bigint not null references claims (id),
+    kind       text not null default 'contradicts' check (kind in ('contradicts')),
+    note       text,
+    created_at timestamptz not null default now(),
+    created_by bigint not null references curators (id),
+    primary key (from_claim, to_claim),
+    check (from_claim <> to_claim)
+);
+create index claim_links_to on claim_links (to_claim);
+
+create table conflicts (
+    id                 bigint generated always as identity primary key,
+    claim_a            bigint not null references claims (id),
+    claim_b            bigint not null references claims (id),
+    rule               text not null check (rule in ('none_vs_value', 'quantity', 'time', 'stance', 'contradicts')),
+    scope              text not null check (scope in ('between_reports', 'internal')),
+    -- closed: the claims no longer conflict (one was retracted or revised); the others are curators' states.
+    status             text not null default 'open' check (status in ('open', 'acknowledged', 'resolved', 'closed')),
+    closed_reason      text,
+    note               text,
+    preferred_claim_id bigint references claims (id),
+    version            int not null default 1,
+    created_at         timestamptz not null default now(),
+    updated_at         timestamptz not null default now(),
+    updated_by         bigint references curators (id),
+    unique (claim_a, claim_b),
+    check (claim_a < claim_b),
+    check (preferred_claim_id is null or preferred_claim_id in (claim_a, claim_b)),
+    check ((status = 'closed') = (closed_reason is not null))
+);
+create index conflicts_claim_b on conflicts (claim_b);
+create index conflicts_status on conflicts (status, id);
+
+-- Whether two claims' values can both be true. Compared only for claims with the same subject and property
+-- whose valid times overlap (or either has none); retracted claims are never compared.
+create function conflict_rule(x claims, y claims) returns text
+language sql stable parallel safe as $$
+    select case
+        when x.value_kind = 'none' and y.value_kind not in ('none', 'unknown') and not coalesce(y.value_range @> 0::numeric, false)
+            then 'none_vs_value'
+        when y.value_kind = 'none' and x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
+            then 'none_vs_value'
+        when x.value_kind = 'quantity' and y.value_kind = 'quantity'
+             and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+             and not (x.value_range && y.value_range)
+            then 'quantity'
+        when x.value_kind = 'time' and y.value_kind = 'time' and x.time_modifier = y.time_modifier
+             and not (x.time_range && y.time_range)
+            then 'time'
+        when x.value_kind = 'stance' and y.value_kind = 'stance'
+             and lower(btrim(x.proposition)) = lower(btrim(y.proposition)) and x.stance <> y.stance
+            then 'stance'
+    end
+$$;
+
+-- Whether two comparable claims state the same thing (within their stated ranges and precisions).
+create function claims_agree(x claims, y claims) returns boolean
+language sql stable parallel safe as $$
+    select case
+        when x.value_kind = 'quantity' and y.value_kind = 'quantity'
+            then (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit)) and x.value_range && y.value_range
+        when x.value_kind = 'time' and y.value_kind = 'time'
+            then x.time_modifier = y.time_modifier and x.time_range && y.time_range
+        when x.value_kind = 'stance' and y.value_kind = 'stance'
+            then lower(btrim(x.proposition)) = lower(btrim(y.proposition)) and x.stance = y.stance
+        when x.value_kind = 'text' and y.value_kind = 'text'
+            then lower(btrim(x.text_value)) = lower(btrim(y.text_value))
+        else x.value_kind = 'none' and y.value_kind = 'none'
+    end
+$$;
+
+-- Claims are comparable when they share subject and property and their valid times overlap or either has none.
+create function claims_comparable(x claims, y claims) returns boolean
+language sql stable parallel safe as $$
+    select x.id <> y.id and x.subject_id = y.subject_id and x.property_id = y.property_id
+       and x.status <> 'retracted' and y.status <> 'retracted'
+       and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+$$;
+
+-- A conflict is internal when one voice contradicts itself within one source: same asserter (or both the
+-- source's own voice) and a source in common. Otherwise it is a conflict between reports.
+create function conflict_scope(a bigint, b bigint) returns text
+language sql stable parallel safe as $$
+    select case when (select x.asserted_by is not distinct from y.asserted_by from claims x, claims y where x.id = a and y.id = b)
+                 and exists (select 1 from claim_evidence ea join claim_evidence eb on eb.source_id = ea.source_id
+                             where ea.claim_id = a and eb.claim_id = b)
+           then 'internal' else 'between_reports' end
+$$;
+
+-- Every pair involving the given claims that conflicts now, by value rule or by explicit link.
+create function conflicting_pairs(ids bigint[]) returns table (claim_a bigint, claim_b bigint, rule text, scope text)
+language sql stable as $$
+    with found as (
+        select least(x.id, y.id) as a, greatest(x.id, y.id) as b, conflict_rule(x, y) as rule, 1 as priority
+        from claims x
+        join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+        where x.id = any(ids) and claims_comparable(x, y)
+        union all
+        select least(l.from_claim, l.to_claim), greatest(l.from_claim, l.to_claim), 'contradicts', 2
+        from claim_links l
+        join claims x on x.id = l.from_claim and x.status <> 'retracted'
+        join claims y on y.id = l.to_claim and y.status <> 'retracted'
+        where l.from_claim = any(ids) or l.to_claim = any(ids)
+    )
+    select distinct on (a, b) a, b, rule, conflict_scope(a, b)
+    from found where rule is not null
+    order by a, b, priority
+$$;

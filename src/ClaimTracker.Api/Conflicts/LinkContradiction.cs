@@ -1,0 +1,57 @@
+using System.Security.Claims;
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Conflicts;
+
+/// <param name="ClaimId">The claim this one contradicts.</param>
+/// <param name="Note">Why the curator judges them contradictory.</param>
+public sealed record LinkContradictionRequest(long ClaimId, string? Note = null)
+{
+    public sealed class Validator : AbstractValidator<LinkContradictionRequest>
+    {
+        public Validator() => RuleFor(r => r.Note).MaximumLength(5_000);
+    }
+}
+
+public static class LinkContradiction
+{
+    public static async Task<Results<Created<ConflictDetail>, ProblemHttpResult>> Handle(
+        long id, LinkContradictionRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (request.ClaimId == id) return Problems.Unprocessable("claimId", "must be another claim: a claim cannot contradict itself.");
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var statuses = (await connection.QueryAsync<(long Id, string Status)>(new CommandDefinition(
+            "select id, status from claims where id = any(@ids) for share", new { ids = new[] { id, request.ClaimId } }, tx, cancellationToken: ct)))
+            .ToDictionary(c => c.Id, c => c.Status);
+        if (!statuses.ContainsKey(id)) return Problems.NotFound("Claim", id);
+        if (!statuses.ContainsKey(request.ClaimId)) return Problems.Unprocessable("claimId", $"no claim has id {request.ClaimId}.");
+        if (statuses.FirstOrDefault(s => s.Value == "retracted") is { Key: > 0 } retracted)
+        {
+            return Problems.Conflict("A retracted claim contradicts nothing.", $"Claim {retracted.Key} is retracted.");
+        }
+
+        var curatorId = user.CuratorId();
+        var linked = await connection.ExecuteAsync(new CommandDefinition("""
+            insert into claim_links (from_claim, to_claim, note, created_by)
+            select @id, @other, @note, @curatorId
+            where not exists (select 1 from claim_links where (from_claim, to_claim) in ((@id, @other), (@other, @id)))
+            """, new { id, other = request.ClaimId, note = request.Note?.Trim(), curatorId }, tx, cancellationToken: ct));
+        if (linked == 0)
+        {
+            return Problems.Conflict("The claims are already linked.", $"Claims {id} and {request.ClaimId} are already linked as contradicting.");
+        }
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id, request.ClaimId], curatorId, ct);
+        var conflictId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "select id from conflicts where claim_a = least(@id, @other) and claim_b = greatest(@id, @other)",
+            new { id, other = request.ClaimId }, tx, cancellationToken: ct));
+        var conflict = (await ConflictQuery.LoadAsync(connection, tx, conflictId, ct))!;
+        await tx.CommitAsync(ct);
+        return TypedResults.Created($"/conflicts/{conflictId}", conflict);
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Infrastructure;
+using Dapper;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace ClaimTracker.Api.Conflicts;
+
+/// <param name="Status">open, acknowledged or resolved (closed is the system's: the claims stopped conflicting).</param>
+/// <param name="Note">The curator's note; resolving needs one.</param>
+/// <param name="PreferredClaimId">The claim judged better supported: it becomes preferred and the other deprecated.</param>
+public sealed record UpdateConflictRequest(ConflictStatus? Status = null, string? Note = null, long? PreferredClaimId = null)
+{
+    public sealed class Validator : AbstractValidator<UpdateConflictRequest>
+    {
+        public Validator()
+        {
+            RuleFor(r => r.Status).IsInEnum().NotEqual(ConflictStatus.Closed).WithMessage("must be open, acknowledged or resolved.");
+            RuleFor(r => r.Note).MaximumLength(5_000);
+            RuleFor(r => r).Must(r => r.Status is not null || r.Note is not null || r.PreferredClaimId is not null)
+                .OverridePropertyName("$").WithMessage("names no field to change.");
+        }
+    }
+}
+
+public static class UpdateConflict
+{
+    public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> Handle(
+        long id, UpdateConflictRequest request, HttpRequest http, NpgsqlDataSource db, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+    {
+        var match = Preconditions.IfMatch(http);
+        if (match.Problem is not null) return match.Problem;
+
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var current = await connection.QuerySingleOrDefaultAsync<ConflictQuery.Row>(new CommandDefinition(
+            "select f.* from conflicts f where f.id = @id for update", new { id }, tx, cancellationToken: ct));
+        if (current is null) return Problems.NotFound("Conflict", id);
+        if (match.Version is { } expected && expected != current.Version) return Preconditions.Stale("conflict", current.Version);
+        if (current.Status == "closed")
+        {
+            return Problems.Conflict("The conflict is closed.", $"Conflict {id} closed by itself: {current.ClosedReason}.");
+        }
+
+        var note = request.Note is null ? current.Note : request.Note.Trim() is { Length: > 0 } n ? n : null;
+        var status = request.Status?.Db() ?? current.Status;
+        if (status == "resolved" && note is null)
+        {
+            return Problems.Unprocessable("note", "is required to resolve a conflict: say how it was resolved.");
+        }
+        if (request.PreferredClaimId is { } preferred && preferred != current.ClaimA && preferred != current.ClaimB)
+        {
+            return Problems.Unprocessable("preferredClaimId", $"must be one of the conflict's claims, {current.ClaimA} or {current.ClaimB}.");
+        }
+
+        var curatorId = user.CuratorId();
+        await connection.ExecuteAsync(new CommandDefinition("""
+            update conflicts set status = @status, note = @note, preferred_claim_id = coalesce(@preferred, preferred_claim_id),
+                   version = version + 1, updated_at = now(), updated_by = @curatorId
+            where id = @id
+            """, new { id, status, note, preferred = request.PreferredClaimId, curatorId }, tx, cancellationToken: ct));
+        if (request.PreferredClaimId is { } winner && winner != current.PreferredClaimId)
+        {
+            var loser = winner == current.ClaimA ? current.ClaimB : current.ClaimA;
+            var reason = $"Preferred over claim {loser} in conflict {id}" + (note is null ? "." : $": {note}");
+            await RankAsync(connection, tx, winner, ClaimRank.Preferred, reason, curatorId, ct);
+            await RankAsync(connection, tx, loser, ClaimRank.Deprecated, $"Claim {winner} preferred in conflict {id}" + (note is null ? "." : $": {note}"), curatorId, ct);
+        }
+        var conflict = (await ConflictQuery.LoadAsync(connection, tx, id, ct))!;
+        await tx.CommitAsync(ct);
+        response.Headers.ETag = conflict.ETag;
+        return TypedResults.Ok(conflict);
+    }
+
+    /// <summary>A rank change is a claim revision like any other, with its reason in the history.</summary>
+    private static async Task RankAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long claimId, ClaimRank rank, string reason, long curatorId, CancellationToken ct)
+    {
+        var claim = (await UpdateClaim.CurrentAsync(connection, tx, claimId, ct))!;
+        if (claim.Fields.Rank == rank) return;
+        var before = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
+        await ClaimWriter.UpdateAsync(connection, tx, claimId, claim.Version, claim.Fields with { Rank = rank }, curatorId, ct);
+        var after = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
+        await ClaimWriter.RecordAsync(connection, tx, claimId, "revised", reason, before, after, curatorId, ct);
+    }
+}
