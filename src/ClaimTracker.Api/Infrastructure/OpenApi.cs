@@ -29,15 +29,66 @@ public static class OpenApi
             };
             return Task.CompletedTask;
         });
-        options.AddOperationTransformer((operation, context, _) =>
+        options.AddSchemaTransformer(OpenProblemSchemas);
+        options.AddOperationTransformer(async (operation, context, ct) =>
         {
             var needsKey = context.Description.ActionDescriptor.EndpointMetadata
                 .OfType<Microsoft.AspNetCore.Authorization.IAuthorizeData>().Any();
+            // The answers every operation of a kind can give, whatever its handler says: declared once, here.
+            var problems = new List<(int Status, string Description)>();
             if (needsKey)
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeys.Scheme, context.Document)] = [] }];
+                problems.Add((401, "No curator API key, or a wrong or revoked one."));
             }
-            return Task.CompletedTask;
+            if (operation.RequestBody is not null)
+            {
+                problems.Add((413, "The request body is larger than the configured limit."));
+                problems.Add((415, "The request body is not JSON."));
+            }
+            problems.Add((503, "The database is unavailable or the query ran past its time limit; retry after the Retry-After seconds."));
+
+            var schema = await context.GetOrCreateSchemaAsync(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails), cancellationToken: ct);
+            context.Document?.AddComponent("ProblemDetails", schema);
+            operation.Responses ??= [];
+            foreach (var (status, description) in problems)
+            {
+                operation.Responses.TryAdd(status.ToString(System.Globalization.CultureInfo.InvariantCulture), new OpenApiResponse
+                {
+                    Description = description,
+                    Content = new Dictionary<string, OpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new() { Schema = new OpenApiSchemaReference("ProblemDetails", context.Document) },
+                    },
+                });
+            }
         });
+    }
+
+    /// <summary>
+    /// Problems carry extension members (requestId, errors, closestMatch, candidates, existing...), so their schemas
+    /// must not forbid extra properties as the strict request schemas do.
+    /// </summary>
+    private static Task OpenProblemSchemas(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
+        {
+            schema.AdditionalPropertiesAllowed = true;
+            schema.AdditionalProperties = null;
+            schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            schema.Properties["requestId"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "Identifies the request in the server's log: quote it when reporting a problem.",
+            };
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Declares the problem+json answers an endpoint's handler gives (404, 409, 412, 422, 428, ...).</summary>
+    public static RouteHandlerBuilder ProducesProblems(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses) builder.ProducesProblem(status);
+        return builder;
     }
 }

@@ -10,18 +10,21 @@ public static class PassagesEndpoints
 
         bySource.MapPost("/", CreatePassage.Handle)
             .WithName("CreatePassage")
+            .ProducesProblems(404, 409, 422)
             .WithSummary("Anchor a passage in a source's text")
             .WithDescription("Send code-point offsets {start, end} or a quote {exact, prefix?, suffix?}; the server computes the other form and stores both. A quote must match the text character for character.")
             .RequireAuthorization(ApiKeys.CuratorPolicy);
 
         bySource.MapGet("/", ListPassages.Handle)
             .WithName("ListSourcePassages")
+            .ProducesProblems(404)
             .WithSummary("List a source's passages")
             .WithDescription("In text order (by start offset), by keyset pagination.");
 
         routes.MapGroup("/passages").WithTags("Passages").WithValidation()
             .MapGet("/{id}", GetPassage.Handle)
             .WithName("GetPassage")
+            .ProducesProblems(404)
             .WithSummary("Get a passage")
             .WithDescription("The passage's offsets, quote with its context, and the source it anchors in.");
     }

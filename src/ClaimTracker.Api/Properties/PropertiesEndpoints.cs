@@ -15,10 +15,12 @@ public static class PropertiesEndpoints
 
         group.MapGet("/{key}", ListProperties.HandleOne)
             .WithName("GetProperty")
+            .ProducesProblems(404)
             .WithSummary("Get a property by its key");
 
         group.MapPost("/", CreateProperty.Handle)
             .WithName("CreateProperty")
+            .ProducesProblems(409)
             .WithSummary("Add a property to the vocabulary")
             .WithDescription("Keys are lower_snake_case and unique; a key already used is a 409.")
             .RequireAuthorization(ApiKeys.CuratorPolicy);

@@ -10,6 +10,7 @@ public static class SourcesEndpoints
 
         group.MapPost("/", CreateSource.Handle)
             .WithName("CreateSource")
+            .ProducesProblems(409)
             .WithSummary("Add a source (an article) with its full text")
             .WithDescription("Stores the text exactly, in Unicode NFC, with its SHA-256. The same text or the same URL a second time is a 409 naming the source that has it.")
             .RequireAuthorization(ApiKeys.CuratorPolicy);
@@ -21,6 +22,7 @@ public static class SourcesEndpoints
 
         group.MapGet("/{id}", GetSource.Handle)
             .WithName("GetSource")
+            .ProducesProblems(404)
             .WithSummary("Get a source with its text")
             .WithDescription("Metadata, provenance of each metadata value, the latest revision's text and the counts of passages and claims.");
 

@@ -10,6 +10,7 @@ public static class SubjectsEndpoints
 
         group.MapPost("/", CreateSubject.Handle)
             .WithName("CreateSubject")
+            .ProducesProblems(409, 422)
             .WithSummary("Add a subject")
             .WithDescription("An entity claims are about, or that asserts claims: a force, a coalition, a person, an event. Its name and aliases each resolve to it, case-insensitively; a name or alias already taken is a 409 naming the subject that has it.")
             .RequireAuthorization(ApiKeys.CuratorPolicy);
@@ -21,11 +22,13 @@ public static class SubjectsEndpoints
 
         group.MapGet("/{id}", GetSubject.Handle)
             .WithName("GetSubject")
+            .ProducesProblems(404)
             .WithSummary("Get a subject")
             .WithDescription("With its aliases, its broader subject, the narrower subjects it contains, and its claim count.");
 
         group.MapPost("/{id}/aliases", AddAlias.Handle)
             .WithName("AddSubjectAlias")
+            .ProducesProblems(404, 409)
             .WithSummary("Add an alias to a subject")
             .WithDescription("An alias already taken by any subject is a 409 naming that subject.")
             .RequireAuthorization(ApiKeys.CuratorPolicy);
