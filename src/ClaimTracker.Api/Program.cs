@@ -23,14 +23,16 @@ if (command is not null)
 }
 
 // Migrations and seeds run before the first request is accepted; the OpenAPI contract test skips them.
+var database = app.Services.GetRequiredService<Database>();
 try
 {
-    await app.Services.GetRequiredService<Database>().OpenAsync(app.Lifetime.ApplicationStopping);
+    await database.OpenAsync(app.Lifetime.ApplicationStopping);
 }
 catch (Exception e) when (e is MigrationException or EmbeddedPostgresException or SeedException)
 {
-    // A message a user can act on, not a stack trace.
+    // A message a user can act on, not a stack trace; and the embedded server, if started, stops with the app.
     app.Logger.LogCritical("ClaimTracker cannot start: {Reason}", e.Message);
+    await database.DisposeAsync();
     return 1;
 }
 

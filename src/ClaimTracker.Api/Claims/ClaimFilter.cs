@@ -17,7 +17,8 @@ namespace ClaimTracker.Api.Claims;
 /// <param name="Status">draft, verified or retracted. Without it, retracted claims are left out.</param>
 /// <param name="Rank">preferred, normal or deprecated.</param>
 /// <param name="Best">Only the best-ranked claims of each subject and property: preferred ones where there are any, else normal ones.</param>
-/// <param name="Value">Quantities whose stated range (bounds and approximation applied) contains this figure; "2,500" and "2500" alike.</param>
+/// <param name="Value">Quantities that state this figure: whose bounded range (bounds and approximation applied) contains it, or whose
+/// amount it is ("at least 2" is found by 2, not by every larger figure); "2,500" and "2500" alike.</param>
 /// <param name="ValueMin">Quantities whose range reaches this figure or more.</param>
 /// <param name="ValueMax">Quantities whose range reaches this figure or less.</param>
 /// <param name="Unit">Quantities in this unit (case-insensitive).</param>
@@ -130,7 +131,11 @@ public sealed class ClaimFilter
         {
             if (ParseFigure(valueText) is not { } value) return (null, Problems.BadParameter("value", "must be a number, such as 2500 or 2,500."));
             p.Add("value", value);
-            filter.Conditions.Add("c.value_range @> @value::numeric");
+            // An open range ("at least 2") contains every larger figure but states none of them.
+            filter.Conditions.Add("""
+                (c.value_range @> @value::numeric and not lower_inf(c.value_range) and not upper_inf(c.value_range)
+                 or c.amount = @value::numeric and c.value_range @> @value::numeric)
+                """);
         }
         decimal? min = null, max = null;
         if (query.ValueMin is { } minText && (min = ParseFigure(minText)) is null)

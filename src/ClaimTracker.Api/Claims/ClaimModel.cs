@@ -220,7 +220,14 @@ public static class ClaimText
             ValueKind.None => $"no {property.Label}" + (value.StatedAs is null ? "" : $" ({value.StatedAs})"),
             _ => $"{property.Label} unknown",
         };
-        var when = valid?.From is { } from ? $" ({Date(from.Date, from.Precision)}{(valid.To is { } to && to != from ? $" to {Date(to.Date, to.Precision)}" : "")})" : "";
+        var when = (valid?.From, valid?.To) switch
+        {
+            ({ } from, { } to) when from == to => $" ({Date(from.Date, from.Precision)})",
+            ({ } from, { } to) => $" ({Date(from.Date, from.Precision)} to {Date(to.Date, to.Precision)})",
+            ({ } from, null) => $" (from {Date(from.Date, from.Precision)})",
+            (null, { } to) => $" (until {Date(to.Date, to.Precision)})",
+            _ => "",
+        };
         var who = assertedBy is null ? "" : $", according to {assertedBy}";
         return $"{subject}: {what}{when}{who}";
     }

@@ -71,6 +71,12 @@ public static class OpenApi
     /// </summary>
     private static Task OpenProblemSchemas(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
     {
+        // A nullable enum property puts null into the shared enum's values, so that null then matches both branches
+        // of the property's oneOf [null, enum] and no null validates. The property already says it may be null.
+        if (schema.Enum is { Count: > 0 } values && values.Any(v => v is null))
+        {
+            schema.Enum = [.. values.Where(v => v is not null)];
+        }
         if (typeof(Microsoft.AspNetCore.Mvc.ProblemDetails).IsAssignableFrom(context.JsonTypeInfo.Type))
         {
             schema.AdditionalPropertiesAllowed = true;

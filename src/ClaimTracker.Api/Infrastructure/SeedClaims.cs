@@ -104,7 +104,14 @@ public static class SeedClaims
 
         foreach (var subject in file.Subjects)
         {
-            if (await SubjectLookup.ByNameAsync(connection, tx, subject.Name, ct) is not null) continue;
+            if (await SubjectLookup.ByNameAsync(connection, tx, subject.Name, ct) is { } known)
+            {
+                // Listed again (by a later file): its new aliases join it, unless another subject has them.
+                await connection.ExecuteAsync(new CommandDefinition("""
+                    insert into subject_aliases (subject_id, alias) select @id, unnest(@aliases) on conflict (alias_key) do nothing
+                    """, new { id = known.Id, aliases = (subject.Aliases ?? []).Select(CodePoints.Nfc).ToArray() }, tx, cancellationToken: ct));
+                continue;
+            }
             var created = await CreateSubject.InsertAsync(connection, tx,
                 new CreateSubjectRequest(subject.Name, subject.Kind, subject.Description, subject.Aliases?.ToArray(), subject.Broader), curatorId, ct);
             if (created.Problem is not null) throw new SeedException($"{path}, subject \"{subject.Name}\": {Describe(created.Problem)}");
@@ -121,10 +128,18 @@ public static class SeedClaims
             if (seed.AddEvidenceTo is { } target)
             {
                 if (!keys.TryGetValue(target, out var claimId)) throw new SeedException($"{at}: addEvidenceTo names no earlier claim \"{target}\".");
+                if (evidence.Length == 0) throw new SeedException($"{at}: addEvidenceTo needs evidence.");
+                if (seed.Key is not null || seed.Subject is not null || seed.Property is not null || seed.Value is not null)
+                {
+                    throw new SeedException($"{at}: addEvidenceTo takes only evidence; the claim's other fields are where it was made.");
+                }
                 var (resolved, problem) = await ClaimEvidence.ResolveAsync(connection, tx, evidence, curatorId, "evidence", ct);
                 if (problem is not null) throw new SeedException($"{at}: {Describe(problem)}");
                 var before = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
-                await ClaimEvidence.LinkAsync(connection, tx, claimId, resolved, curatorId, ct);
+                if (await ClaimEvidence.LinkAsync(connection, tx, claimId, resolved, curatorId, ct) == 0)
+                {
+                    throw new SeedException($"{at}: every passage given is already evidence of \"{target}\".");
+                }
                 await ClaimWriter.TouchAsync(connection, tx, claimId, null, curatorId, ct);
                 await ClaimWriter.RefreshSearchAsync(connection, tx, claimId, ct);
                 await ConflictMaintenance.MaintainAsync(connection, tx, [claimId], curatorId, ct);

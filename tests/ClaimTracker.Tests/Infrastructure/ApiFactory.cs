@@ -20,13 +20,19 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
     /// <summary>Direct access to this class's database, for checks the API does not expose.</summary>
     public NpgsqlDataSource Db => _db ?? throw new InvalidOperationException("Not initialised.");
 
+    private Contract? _contract;
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await server.CreateDatabaseAsync();
         _db = NpgsqlDataSource.Create(ConnectionString);
         UseKestrel(0);
         StartServer();
+        _contract = new Contract(await CreateDefaultClient().GetStringAsync("/openapi/v1.json"));
     }
+
+    /// <summary>A client whose every response is checked against the OpenAPI contract.</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(_contract!));
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
