@@ -37,28 +37,6 @@ create table conflicts (
 create index conflicts_claim_b on conflicts (claim_b);
 create index conflicts_status on conflicts (status, id);
 
--- Whether two claims' values can both be true. Compared only for claims with the same subject and property
--- whose valid times overlap (or either has none); retracted claims are never compared.
-create function conflict_rule(x claims, y claims) returns text
-language sql stable parallel safe as $$
-    select case
-        when x.value_kind = 'none' and y.value_kind not in ('none', 'unknown') and not coalesce(y.value_range @> 0::numeric, false)
-            then 'none_vs_value'
-        when y.value_kind = 'none' and x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
-            then 'none_vs_value'
-        when x.value_kind = 'quantity' and y.value_kind = 'quantity'
-             and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
-             and not (x.value_range && y.value_range)
-            then 'quantity'
-        when x.value_kind = 'time' and y.value_kind = 'time' and x.time_modifier = y.time_modifier
-             and not (x.time_range && y.time_range)
-            then 'time'
-        when x.value_kind = 'stance' and y.value_kind = 'stance'
-             and lower(btrim(x.proposition)) = lower(btrim(y.proposition)) and x.stance <> y.stance
-            then 'stance'
-    end
-$$;
-
 -- Whether two comparable claims state the same thing (within their stated ranges and precisions).
 create function claims_agree(x claims, y claims) returns boolean
 language sql stable parallel safe as $$
@@ -93,22 +71,85 @@ language sql stable parallel safe as $$
            then 'internal' else 'between_reports' end
 $$;
 
--- Every pair involving the given claims that conflicts now, by value rule or by explicit link.
+-- Index ranges for the look-ups below: a claim's conflicts are found by seeking the claims of its subject and
+-- property whose values lie wholly below or above its own, so the work is one index range per rule and grows with
+-- the conflicts found, not with the size of the group (most of a group usually agrees).
+create index claims_group_value_upper on claims (subject_id, property_id, upper(value_range))
+    where status <> 'retracted' and value_kind = 'quantity';
+create index claims_group_value_lower on claims (subject_id, property_id, lower(value_range))
+    where status <> 'retracted' and value_kind = 'quantity';
+create index claims_group_time_upper on claims (subject_id, property_id, time_modifier, upper(time_range))
+    where status <> 'retracted' and value_kind = 'time';
+create index claims_group_time_lower on claims (subject_id, property_id, time_modifier, lower(time_range))
+    where status <> 'retracted' and value_kind = 'time';
+create index claims_group_none on claims (subject_id, property_id)
+    where status <> 'retracted' and value_kind = 'none';
+create index claims_group_stance on claims (subject_id, property_id, lower(btrim(proposition)), stance)
+    where status <> 'retracted' and value_kind = 'stance';
+
+-- Every pair involving the given claims that conflicts now, by value rule or by explicit link. Each branch seeks
+-- only the claims that can conflict under its rule (the rules of conflict_rule, as index conditions), then
+-- checks that the two are comparable (valid times overlap or either has none).
 create function conflicting_pairs(ids bigint[]) returns table (claim_a bigint, claim_b bigint, rule text, scope text)
 language sql stable as $$
-    with found as (
-        select least(x.id, y.id) as a, greatest(x.id, y.id) as b, conflict_rule(x, y) as rule, 1 as priority
-        from claims x
-        join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
-        where x.id = any(ids) and claims_comparable(x, y)
+    with x as (
+        select c.* from unnest(ids) as i (id) join claims c on c.id = i.id where c.status <> 'retracted'
+    ),
+    found as (
+        -- quantity: the other range lies wholly below or wholly above this one (both ranges include their bounds)
+        select x.id as xid, y.id as yid, 'quantity' as rule, x.valid_range as xv, y.valid_range as yv
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'quantity' and upper(y.value_range) < lower(x.value_range)
+        where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+        union all
+        select x.id, y.id, 'quantity', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'quantity' and lower(y.value_range) > upper(x.value_range)
+        where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+        union all
+        -- time: the other period ends before this one starts, or starts after it ends (same modifier)
+        select x.id, y.id, 'time', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
+            and upper(y.time_range) <= lower(x.time_range)
+        where x.value_kind = 'time'
+        union all
+        select x.id, y.id, 'time', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
+            and lower(y.time_range) >= upper(x.time_range)
+        where x.value_kind = 'time'
+        union all
+        -- none against a value: this claim says none, the other states a value (a range admitting 0 does not)
+        select x.id, y.id, 'none_vs_value', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind not in ('none', 'unknown')
+        where x.value_kind = 'none' and not coalesce(y.value_range @> 0::numeric, false)
+        union all
+        select x.id, y.id, 'none_vs_value', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'none'
+        where x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
+        union all
+        -- stance: the opposite stance on the same proposition
+        select x.id, y.id, 'stance', x.valid_range, y.valid_range
+        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
+            and y.status <> 'retracted' and y.value_kind = 'stance'
+            and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+        where x.value_kind = 'stance'
+    ),
+    pairs as (
+        select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority
+        from found
+        where xid <> yid and (xv is null or yv is null or xv && yv)
         union all
         select least(l.from_claim, l.to_claim), greatest(l.from_claim, l.to_claim), 'contradicts', 2
         from claim_links l
-        join claims x on x.id = l.from_claim and x.status <> 'retracted'
-        join claims y on y.id = l.to_claim and y.status <> 'retracted'
+        join claims f on f.id = l.from_claim and f.status <> 'retracted'
+        join claims t on t.id = l.to_claim and t.status <> 'retracted'
         where l.from_claim = any(ids) or l.to_claim = any(ids)
     )
     select distinct on (a, b) a, b, rule, conflict_scope(a, b)
-    from found where rule is not null
+    from pairs
     order by a, b, priority
 $$;

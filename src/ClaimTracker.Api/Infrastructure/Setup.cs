@@ -46,6 +46,9 @@ public static class Setup
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        // The web page (wwwroot) is static and uses the public API only.
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
 
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapOpenApi("/openapi/{documentName}.yaml");
