@@ -71,16 +71,14 @@ language sql stable parallel safe as $$
            then 'internal' else 'between_reports' end
 $$;
 
--- Index ranges for the look-ups below: a claim's conflicts are found by seeking the claims of its subject and
--- property whose values lie wholly below or above its own, so the work is one index range per rule and grows with
--- the conflicts found, not with the size of the group (most of a group usually agrees).
-create index claims_group_value_upper on claims (subject_id, property_id, upper(value_range))
+-- The look-ups below seek, among the claims of the same subject and property, only those whose valid time overlaps
+-- (a claim without one is valid at every time) and whose value lies wholly below or above: a GiST index searches
+-- both dimensions at once (btree_gist lets it hold the plain columns too), so neither a large group that agrees at
+-- one time nor a long series of values over time makes a claim's look-up scan its whole group.
+create extension if not exists btree_gist;
+create index claims_group_values on claims using gist (subject_id, property_id, coalesce(valid_range, '(,)'::daterange), value_range)
     where status <> 'retracted' and value_kind = 'quantity';
-create index claims_group_value_lower on claims (subject_id, property_id, lower(value_range))
-    where status <> 'retracted' and value_kind = 'quantity';
-create index claims_group_time_upper on claims (subject_id, property_id, time_modifier, upper(time_range))
-    where status <> 'retracted' and value_kind = 'time';
-create index claims_group_time_lower on claims (subject_id, property_id, time_modifier, lower(time_range))
+create index claims_group_times on claims using gist (subject_id, property_id, time_modifier, coalesce(valid_range, '(,)'::daterange), time_range)
     where status <> 'retracted' and value_kind = 'time';
 create index claims_group_none on claims (subject_id, property_id)
     where status <> 'retracted' and value_kind = 'none';
@@ -96,28 +94,34 @@ language sql stable as $$
         select c.* from unnest(ids) as i (id) join claims c on c.id = i.id where c.status <> 'retracted'
     ),
     found as (
-        -- quantity: the other range lies wholly below or wholly above this one (both ranges include their bounds)
+        -- quantity: at an overlapping time, the other range lies wholly below or wholly above this one
         select x.id as xid, y.id as yid, 'quantity' as rule, x.valid_range as xv, y.valid_range as yv
         from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'quantity' and upper(y.value_range) < lower(x.value_range)
+            and y.status <> 'retracted' and y.value_kind = 'quantity'
+            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+            and y.value_range << x.value_range
         where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
         union all
         select x.id, y.id, 'quantity', x.valid_range, y.valid_range
         from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'quantity' and lower(y.value_range) > upper(x.value_range)
+            and y.status <> 'retracted' and y.value_kind = 'quantity'
+            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+            and y.value_range >> x.value_range
         where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
         union all
-        -- time: the other period ends before this one starts, or starts after it ends (same modifier)
+        -- time: at an overlapping valid time, the other period ends before this one starts, or starts after it ends
         select x.id, y.id, 'time', x.valid_range, y.valid_range
         from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
             and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-            and upper(y.time_range) <= lower(x.time_range)
+            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+            and y.time_range << x.time_range
         where x.value_kind = 'time'
         union all
         select x.id, y.id, 'time', x.valid_range, y.valid_range
         from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
             and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-            and lower(y.time_range) >= upper(x.time_range)
+            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+            and y.time_range >> x.time_range
         where x.value_kind = 'time'
         union all
         -- none against a value: this claim says none, the other states a value (a range admitting 0 does not)

@@ -2,6 +2,7 @@ using ClaimTracker.Api.Changes;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Figures;
+using ClaimTracker.Api.Imports;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Properties;
@@ -47,6 +48,7 @@ app.MapConflicts();
 app.MapTimeline();
 app.MapFigures();
 app.MapChanges();
+app.MapImport();
 
 app.Run();
 return 0;

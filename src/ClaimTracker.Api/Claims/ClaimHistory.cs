@@ -18,7 +18,7 @@ public static class ClaimHistory
     public static async Task<Results<Ok<ClaimRevision[]>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(int Number, string Action, string? Reason, string Curator, DateTime At, string? Before, string After)>(
+        var rows = (await connection.QueryAsync<(int Number, string Action, string? Reason, string Curator, DateTime At, string? Before, string? After)>(
             new CommandDefinition("""
                 select r.number, r.action, r.reason, c.name, r.created_at, r.before::text, r.after::text
                 from claim_revisions r join curators c on c.id = r.created_by
@@ -26,9 +26,18 @@ public static class ClaimHistory
                 order by r.number
                 """, new { id }, cancellationToken: ct))).ToList();
         if (rows.Count == 0) return Problems.NotFound("Claim", id);
-        return TypedResults.Ok(rows.Select(r => new ClaimRevision(
-            r.Number, DbEnum.Parse<RevisionAction>(r.Action), r.Reason, r.Curator, r.At,
-            r.Before is null ? null : Read(r.Before), Read(r.After)!)).ToArray());
+        var revisions = new ClaimRevision[rows.Count];
+        for (var i = rows.Count - 1; i >= 0; i--)
+        {
+            var r = rows[i];
+            // A bulk import stores no "after" for its creations: it is what the next revision found, or the claim now.
+            var after = r.After is not null ? Read(r.After)!
+                : i + 1 < rows.Count ? revisions[i + 1].Before!
+                : (await ClaimQuery.LoadAsync(connection, null, id, ct))!;
+            revisions[i] = new ClaimRevision(r.Number, DbEnum.Parse<RevisionAction>(r.Action), r.Reason, r.Curator, r.At,
+                r.Before is null ? null : Read(r.Before), after);
+        }
+        return TypedResults.Ok(revisions);
     }
 
     private static ClaimDetail? Read(string json) => JsonSerializer.Deserialize<ClaimDetail>(json, Snapshot);

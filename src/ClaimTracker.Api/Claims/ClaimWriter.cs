@@ -4,6 +4,7 @@ using ClaimTracker.Api.Properties;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace ClaimTracker.Api.Claims;
 
@@ -33,65 +34,67 @@ public sealed record ClaimFields(
         return null;
     }
 
-    public object Parameters(long curatorId)
+    /// <summary>The claim's stored columns and their values: the one list that inserts, updates and bulk copies write.</summary>
+    public IReadOnlyList<(string Column, object? Value, NpgsqlDbType Type)> Columns()
     {
         var time = PartialDate.ParseOrNull(Value.Date);
-        return new
-        {
-            SubjectId,
-            PropertyId = Property.Id,
-            ValueKind = Value.Kind.Db(),
-            Value.Amount,
-            Value.LowerBound,
-            Value.UpperBound,
-            Unit = Value.Kind == ValueKind.Quantity ? Value.Unit?.Trim() ?? Property.Unit : null,
-            Approximation = Value.EffectiveApproximation.Db(),
-            Value.Tolerance,
-            TimeOn = time?.Start,
-            TimePrecision = time?.PrecisionName,
-            TimeModifier = Value.Kind == ValueKind.Time ? (Value.Modifier ?? TimeModifier.On).Db() : null,
-            TextValue = Value.Text,
-            Stance = Value.Stance.Db(),
-            Value.Proposition,
-            Value.StatedAs,
-            ValidFrom = ValidFrom?.Start,
-            ValidFromPrecision = ValidFrom?.PrecisionName,
-            ValidTo = ValidTo?.Start,
-            ValidToPrecision = ValidTo?.PrecisionName,
-            StatedOn = StatedOn?.Start,
-            StatedPrecision = StatedOn?.PrecisionName,
-            AssertedBy,
-            Location,
-            Note,
-            Status = Status.Db(),
-            RetractedReason,
-            Rank = Rank.Db(),
-            CuratorId = curatorId,
-        };
+        return
+        [
+            ("subject_id", SubjectId, NpgsqlDbType.Bigint),
+            ("property_id", Property.Id, NpgsqlDbType.Bigint),
+            ("value_kind", Value.Kind.Db(), NpgsqlDbType.Text),
+            ("amount", Value.Amount, NpgsqlDbType.Numeric),
+            ("lower_bound", Value.LowerBound, NpgsqlDbType.Numeric),
+            ("upper_bound", Value.UpperBound, NpgsqlDbType.Numeric),
+            ("unit", Value.Kind == ValueKind.Quantity ? Value.Unit?.Trim() ?? Property.Unit : null, NpgsqlDbType.Text),
+            ("approximation", Value.EffectiveApproximation.Db(), NpgsqlDbType.Text),
+            ("tolerance", Value.Tolerance, NpgsqlDbType.Numeric),
+            ("time_on", time?.Start, NpgsqlDbType.Date),
+            ("time_precision", time?.PrecisionName, NpgsqlDbType.Text),
+            ("time_modifier", Value.Kind == ValueKind.Time ? (Value.Modifier ?? TimeModifier.On).Db() : null, NpgsqlDbType.Text),
+            ("text_value", Value.Text, NpgsqlDbType.Text),
+            ("stance", Value.Stance.Db(), NpgsqlDbType.Text),
+            ("proposition", Value.Proposition, NpgsqlDbType.Text),
+            ("stated_as", Value.StatedAs, NpgsqlDbType.Text),
+            ("valid_from", ValidFrom?.Start, NpgsqlDbType.Date),
+            ("valid_from_precision", ValidFrom?.PrecisionName, NpgsqlDbType.Text),
+            ("valid_to", ValidTo?.Start, NpgsqlDbType.Date),
+            ("valid_to_precision", ValidTo?.PrecisionName, NpgsqlDbType.Text),
+            ("stated_on", StatedOn?.Start, NpgsqlDbType.Date),
+            ("stated_precision", StatedOn?.PrecisionName, NpgsqlDbType.Text),
+            ("asserted_by", AssertedBy, NpgsqlDbType.Bigint),
+            ("location", Location, NpgsqlDbType.Text),
+            ("note", Note, NpgsqlDbType.Text),
+            ("status", Status.Db(), NpgsqlDbType.Text),
+            ("retracted_reason", RetractedReason, NpgsqlDbType.Text),
+            ("rank", Rank.Db(), NpgsqlDbType.Text),
+        ];
+    }
+
+    public DynamicParameters Parameters(long curatorId)
+    {
+        var parameters = new DynamicParameters();
+        foreach (var (column, value, _) in Columns()) parameters.Add(column, value);
+        parameters.Add("curator_id", curatorId);
+        return parameters;
     }
 }
 
 /// <summary>The steps every claim write shares: store, refresh the search text, record the revision.</summary>
 public static class ClaimWriter
 {
-    private const string Columns = """
-        subject_id, property_id, value_kind, amount, lower_bound, upper_bound, unit, approximation, tolerance,
-        time_on, time_precision, time_modifier, text_value, stance, proposition, stated_as,
-        valid_from, valid_from_precision, valid_to, valid_to_precision, stated_on, stated_precision,
-        asserted_by, location, note, status, retracted_reason, rank
-        """;
+    private static readonly ClaimFields Empty = new(0, new PropertyDetail(0, "", "", PropertyType.Text, null, true, null, 0),
+        new ClaimValueInput(ValueKind.Unknown), null, null, null, null, null, null, ClaimStatus.Draft, null, ClaimRank.Normal);
 
-    private const string Values = """
-        @SubjectId, @PropertyId, @ValueKind, @Amount, @LowerBound, @UpperBound, @Unit, @Approximation, @Tolerance,
-        @TimeOn, @TimePrecision, @TimeModifier, @TextValue, @Stance, @Proposition, @StatedAs,
-        @ValidFrom, @ValidFromPrecision, @ValidTo, @ValidToPrecision, @StatedOn, @StatedPrecision,
-        @AssertedBy, @Location, @Note, @Status, @RetractedReason, @Rank
-        """;
+    // The column list, and the matching parameter names, from ClaimFields.Columns.
+    internal static readonly string[] ColumnNames = [.. Empty.Columns().Select(c => c.Column)];
+    private static readonly string Columns = string.Join(", ", ColumnNames);
+    private static readonly string Values = string.Join(", ", ColumnNames.Select(c => "@" + c));
 
     public static Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, ClaimFields fields, long curatorId, CancellationToken ct) =>
         connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             insert into claims ({Columns}, created_by, updated_by)
-            values ({Values}, @CuratorId, @CuratorId)
+            values ({Values}, @curator_id, @curator_id)
             returning id
             """, fields.Parameters(curatorId), tx, cancellationToken: ct));
 
@@ -99,13 +102,13 @@ public static class ClaimWriter
     public static async Task<bool> UpdateAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, long id, int version, ClaimFields fields, long curatorId, CancellationToken ct)
     {
-        var parameters = new DynamicParameters(fields.Parameters(curatorId));
-        parameters.Add("Id", id);
-        parameters.Add("Version", version);
+        var parameters = fields.Parameters(curatorId);
+        parameters.Add("claim_id", id);
+        parameters.Add("claim_version", version);
         return await connection.ExecuteAsync(new CommandDefinition($"""
             update claims set ({Columns}) = ({Values}),
-                   version = version + 1, updated_by = @CuratorId, updated_at = now()
-            where id = @Id and version = @Version
+                   version = version + 1, updated_by = @curator_id, updated_at = now()
+            where id = @claim_id and version = @claim_version
             """, parameters, tx, cancellationToken: ct)) == 1;
     }
 
@@ -116,20 +119,17 @@ public static class ClaimWriter
             where id = @id and (@version::int is null or version = @version)
             """, new { id, version, curatorId }, tx, cancellationToken: ct)) == 1;
 
-    /// <summary>Rebuilds the claim's full-text document: subject names, the claim's words, and its passages.</summary>
+    /// <summary>Rebuilds the claim's full-text document (claim_search: subject names, its words, passages, note).</summary>
     public static Task RefreshSearchAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition("""
-            update claims c set search =
-                setweight(to_tsvector('english', coalesce((select string_agg(alias, ' ') from subject_aliases where subject_id = c.subject_id), '')), 'A') ||
-                setweight(to_tsvector('english', concat_ws(' ', p.label, c.stated_as, c.text_value, c.proposition, c.unit, c.location,
-                    (select name from subjects where id = c.asserted_by))), 'B') ||
-                setweight(to_tsvector('english', coalesce((
-                    select string_agg(ps.exact, ' ') from claim_evidence e join passages ps on ps.id = e.passage_id
-                    where e.claim_id = c.id), '')), 'C') ||
-                setweight(to_tsvector('english', coalesce(c.note, '')), 'D')
-            from properties p
-            where c.id = @id and p.id = c.property_id
+        connection.ExecuteAsync(new CommandDefinition($"""
+            update claims c set search = claim_search(c.subject_id, c.property_id, c.asserted_by, {SearchWords},
+                (select string_agg(ps.exact, ' ') from claim_evidence e join passages ps on ps.id = e.passage_id where e.claim_id = c.id),
+                c.note)
+            where c.id = @id
             """, new { id }, tx, cancellationToken: ct));
+
+    /// <summary>The claim's own words for its search document, over a row aliased c.</summary>
+    internal const string SearchWords = "concat_ws(' ', c.stated_as, c.text_value, c.proposition, c.unit, c.location)";
 
     public static Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, long id, string action, string? reason,

@@ -4,11 +4,11 @@ namespace ClaimTracker.Api.Infrastructure;
 
 /// <summary>
 /// Administrative commands, run with the same configuration as the server:
-/// <c>migrate</c>, <c>keys create NAME</c>, <c>keys revoke PREFIX</c>.
+/// <c>migrate</c>, <c>seed</c>, <c>keys create NAME</c>, <c>keys revoke PREFIX</c>, <c>import FILE [CURATOR]</c>.
 /// </summary>
 public static class Cli
 {
-    private static readonly string[] Commands = ["migrate", "keys", "seed"];
+    private static readonly string[] Commands = ["migrate", "keys", "seed", "import"];
 
     public static (string[]? Command, string[] HostArgs) Split(string[] args)
     {
@@ -16,6 +16,40 @@ public static class Cli
         // Words of the command stop at the first option; the rest (--ConnectionStrings:ClaimTracker=...) configure the host.
         var words = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
         return (words, args[words.Length..]);
+    }
+
+    /// <summary>Imports an NDJSON file as the given curator, printing progress; all or nothing, like POST /import.</summary>
+    private static async Task<int> ImportAsync(WebApplication app, Database database, string file, string curator)
+    {
+        if (!File.Exists(file))
+        {
+            Console.Error.WriteLine($"No such file: {file}");
+            return 2;
+        }
+        await database.OpenAsync(CancellationToken.None, prepare: false);
+        await Migrator.ApplyAsync(database.DataSource, Migrator.Embedded(), app.Logger);
+        long curatorId;
+        await using (var connection = await database.DataSource.OpenConnectionAsync())
+        {
+            curatorId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, """
+                insert into curators (name) values (@curator) on conflict (name) do update set name = excluded.name returning id
+                """, new { curator });
+        }
+        var json = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        await using var stream = File.OpenRead(file);
+        var report = await new Imports.Importer(database.DataSource, json, app.Logger).RunAsync(stream, curatorId,
+            p => Console.Error.WriteLine($"  {p.Lines:N0} lines, {p.Claims:N0} claims, {p.Lines / Math.Max(p.Seconds, 0.001):N0} lines/s"),
+            CancellationToken.None);
+        if (report.Committed)
+        {
+            var n = report.Imported;
+            Console.WriteLine($"Imported {report.Lines:N0} lines in {report.Seconds:F1} s: {n.Subjects:N0} subjects, {n.Sources:N0} sources, " +
+                              $"{n.Passages:N0} passages, {n.Claims:N0} claims ({n.Evidence:N0} evidence links), {report.ConflictsOpened:N0} conflicts.");
+            return 0;
+        }
+        Console.Error.WriteLine($"Nothing was imported: {report.RejectedCount:N0} of {report.Lines:N0} lines were rejected.");
+        foreach (var r in report.Rejected.Take(50)) Console.Error.WriteLine($"  line {r.Line}, {r.Field}: {r.Reason}");
+        return 1;
     }
 
     public static async Task<int> RunAsync(WebApplication app, string[] command)
@@ -47,8 +81,10 @@ public static class Cli
                     var revoked = await ApiKeys.RevokeAsync(database.DataSource, prefix);
                     Console.WriteLine(revoked == 0 ? $"No live key starts with '{prefix}'." : $"Revoked {revoked} key(s).");
                     return revoked == 0 ? 1 : 0;
+                case ["import", var file, .. var rest] when rest.Length <= 1:
+                    return await ImportAsync(app, database, file, rest.Length == 1 ? rest[0] : "import");
                 default:
-                    Console.Error.WriteLine("Usage: migrate | seed | keys create NAME | keys revoke PREFIX");
+                    Console.Error.WriteLine("Usage: migrate | seed | keys create NAME | keys revoke PREFIX | import FILE.ndjson [CURATOR]");
                     return 2;
             }
         }

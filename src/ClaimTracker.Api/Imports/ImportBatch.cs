@@ -1,0 +1,139 @@
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Passages;
+using Dapper;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ClaimTracker.Api.Imports;
+
+internal sealed record SubjectRow(long Id, string Name, string? Kind, string? Description, long? BroaderId, string[] Aliases);
+
+internal sealed record SourceRow(
+    long Id, long RevisionId, string Title, string? Subtitle, string? Outlet, string[] Authors, string? Url, string Language,
+    PartialDate? Published, string Provenance, string Body, byte[] Sha256, int Length, DateOnly? RetrievedOn);
+
+internal sealed record PassageRow(long Id, long SourceId, long RevisionId, Anchor Anchor);
+
+internal sealed record EvidenceRow(long ClaimId, long PassageId, long SourceId, EvidenceStance Stance);
+
+internal sealed record ClaimRow(long Id, ClaimFields Fields, EvidenceRow[] Evidence);
+
+/// <summary>
+/// One batch of checked rows, written by binary COPY in foreign-key order. Claims go through a staging table so that
+/// their search document (claim_search) is computed as they are inserted, not by a second pass over them.
+/// </summary>
+internal sealed class Batch
+{
+    public List<SubjectRow> Subjects { get; } = [];
+    public List<SourceRow> Sources { get; } = [];
+    public List<PassageRow> Passages { get; } = [];
+    public List<ClaimRow> Claims { get; } = [];
+
+    public int Rows => Subjects.Count + Sources.Count + Passages.Count + Claims.Count;
+
+    private bool _staged;
+
+    public void Clear()
+    {
+        Subjects.Clear();
+        Sources.Clear();
+        Passages.Clear();
+        Claims.Clear();
+    }
+
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, CancellationToken ct)
+    {
+        if (Subjects.Count > 0)
+        {
+            await CopyAsync(connection, "subjects (id, name, kind, description, broader_id, created_by)", Subjects, s =>
+            [
+                (s.Id, NpgsqlDbType.Bigint), (s.Name, NpgsqlDbType.Text), (s.Kind, NpgsqlDbType.Text), (s.Description, NpgsqlDbType.Text),
+                (s.BroaderId, NpgsqlDbType.Bigint), (curatorId, NpgsqlDbType.Bigint),
+            ], ct);
+            await CopyAsync(connection, "subject_aliases (subject_id, alias)", Subjects.SelectMany(s => s.Aliases.Select(a => (s.Id, a))).ToList(), a =>
+                [(a.Id, NpgsqlDbType.Bigint), (a.a, NpgsqlDbType.Text)], ct);
+        }
+        if (Sources.Count > 0)
+        {
+            await CopyAsync(connection, "sources (id, title, subtitle, outlet, authors, url, language, published_on, published_precision, provenance, created_by)", Sources, s =>
+            [
+                (s.Id, NpgsqlDbType.Bigint), (s.Title, NpgsqlDbType.Text), (s.Subtitle, NpgsqlDbType.Text), (s.Outlet, NpgsqlDbType.Text),
+                (s.Authors, NpgsqlDbType.Array | NpgsqlDbType.Text), (s.Url, NpgsqlDbType.Text), (s.Language, NpgsqlDbType.Text),
+                (s.Published?.Start, NpgsqlDbType.Date), (s.Published?.PrecisionName, NpgsqlDbType.Text), (s.Provenance, NpgsqlDbType.Jsonb),
+                (curatorId, NpgsqlDbType.Bigint),
+            ], ct);
+            await CopyAsync(connection, "source_revisions (id, source_id, number, body, body_sha256, length, retrieved_on, created_by)", Sources, s =>
+            [
+                (s.RevisionId, NpgsqlDbType.Bigint), (s.Id, NpgsqlDbType.Bigint), (1, NpgsqlDbType.Integer), (s.Body, NpgsqlDbType.Text),
+                (s.Sha256, NpgsqlDbType.Bytea), (s.Length, NpgsqlDbType.Integer), (s.RetrievedOn, NpgsqlDbType.Date), (curatorId, NpgsqlDbType.Bigint),
+            ], ct);
+        }
+        if (Passages.Count > 0)
+        {
+            await CopyAsync(connection, "passages (id, source_id, revision_id, start_offset, end_offset, exact, prefix, suffix, created_by)", Passages, p =>
+            [
+                (p.Id, NpgsqlDbType.Bigint), (p.SourceId, NpgsqlDbType.Bigint), (p.RevisionId, NpgsqlDbType.Bigint),
+                (p.Anchor.Start, NpgsqlDbType.Integer), (p.Anchor.End, NpgsqlDbType.Integer), (p.Anchor.Exact, NpgsqlDbType.Text),
+                (p.Anchor.Prefix, NpgsqlDbType.Text), (p.Anchor.Suffix, NpgsqlDbType.Text), (curatorId, NpgsqlDbType.Bigint),
+            ], ct);
+        }
+        if (Claims.Count > 0) await WriteClaimsAsync(connection, tx, curatorId, ct);
+    }
+
+    private async Task WriteClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, CancellationToken ct)
+    {
+        var columns = string.Join(", ", ClaimWriter.ColumnNames);
+        if (!_staged)
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"""
+                create temp table import_claims on commit drop as select id, {columns} from claims with no data;
+                create temp table import_evidence on commit drop as select claim_id, passage_id, source_id, stance from claim_evidence with no data;
+                """, transaction: tx, cancellationToken: ct));
+            _staged = true;
+        }
+        await CopyAsync(connection, $"import_claims (id, {columns})", Claims,
+            c => [(c.Id, NpgsqlDbType.Bigint), .. c.Fields.Columns().Select(f => (f.Value, f.Type))], ct);
+        await CopyAsync(connection, "import_evidence (claim_id, passage_id, source_id, stance)", Claims.SelectMany(c => c.Evidence).ToList(), e =>
+            [(e.ClaimId, NpgsqlDbType.Bigint), (e.PassageId, NpgsqlDbType.Bigint), (e.SourceId, NpgsqlDbType.Bigint), (e.Stance.Db(), NpgsqlDbType.Text)], ct);
+
+        var staged = string.Join(", ", ClaimWriter.ColumnNames.Select(c => "c." + c));
+        await connection.ExecuteAsync(new CommandDefinition($"""
+            with passage_text as (
+                select e.claim_id, string_agg(ps.exact, ' ') as text
+                from import_evidence e join passages ps on ps.id = e.passage_id
+                group by e.claim_id
+            )
+            insert into claims (id, {columns}, created_by, updated_by, search)
+            select c.id, {staged}, @curatorId, @curatorId,
+                   claim_search(c.subject_id, c.property_id, c.asserted_by, {ClaimWriter.SearchWords}, t.text, c.note)
+            from import_claims c left join passage_text t on t.claim_id = c.id;
+
+            insert into claim_evidence (claim_id, passage_id, source_id, stance, created_by)
+            select claim_id, passage_id, source_id, stance, @curatorId from import_evidence;
+
+            insert into claim_revisions (claim_id, number, action, reason, created_by)
+            select id, 1, 'created', 'bulk import', @curatorId from import_claims;
+
+            truncate import_claims, import_evidence;
+            """, new { curatorId }, tx, commandTimeout: 0, cancellationToken: ct));
+    }
+
+    private static async Task CopyAsync<T>(
+        NpgsqlConnection connection, string target, IReadOnlyList<T> rows,
+        Func<T, (object? Value, NpgsqlDbType Type)[]> values, CancellationToken ct)
+    {
+        if (rows.Count == 0) return;
+        await using var writer = await connection.BeginBinaryImportAsync($"copy {target} from stdin (format binary)", ct);
+        foreach (var row in rows)
+        {
+            await writer.StartRowAsync(ct);
+            foreach (var (value, type) in values(row))
+            {
+                if (value is null) await writer.WriteNullAsync(ct);
+                else await writer.WriteAsync(value, type, ct);
+            }
+        }
+        await writer.CompleteAsync(ct);
+    }
+}

@@ -1,0 +1,477 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Sources;
+using ClaimTracker.Api.Subjects;
+using Dapper;
+using FluentValidation;
+using Npgsql;
+
+namespace ClaimTracker.Api.Imports;
+
+/// <summary>
+/// Bulk import of NDJSON (subjects, sources, passages, claims). Every line is checked by the rules of its single-item
+/// endpoint; valid rows are written by binary COPY in batches inside one transaction; conflicts of the new claims
+/// are computed set-wise at the end. All or nothing: one rejected line and nothing is written, and the report names
+/// every rejected line and why.
+/// </summary>
+public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, ILogger logger)
+{
+    public const int BatchRows = 5_000;
+    private const int MaxReportedRejections = 1_000;
+    private const int SourceBodyCache = 2_000;
+
+    private static readonly CreateSourceRequest.Validator SourceRules = new();
+    private static readonly CreatePassageRequest.Validator PassageRules = new();
+    private static readonly CreateSubjectRequest.Validator SubjectRules = new();
+    private static readonly CreateClaimRequest.Validator ClaimRules = new();
+
+    public sealed record Progress(long Lines, long Claims, double Seconds);
+
+    public async Task<ImportReport> RunAsync(Stream body, long curatorId, Action<Progress>? progress, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Imports take turns (their conflict computation locks the claims table) and may run long.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "select pg_advisory_xact_lock(7406451); set local statement_timeout = 0", transaction: tx, cancellationToken: ct));
+
+        var run = new Run(connection, tx, curatorId, json, ct);
+        await run.LoadVocabularyAsync();
+
+        using var reader = new StreamReader(body, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 64 * 1024);
+        long line = 0;
+        while (true)
+        {
+            string? text;
+            try
+            {
+                text = await reader.ReadLineAsync(ct);
+            }
+            catch (DecoderFallbackException)
+            {
+                run.Reject(line + 1, "$", "is not valid UTF-8; nothing after it was read.");
+                break;
+            }
+            if (text is null) break;
+            line++;
+            if (string.IsNullOrWhiteSpace(text)) continue;
+            await run.LineAsync(line, text);
+            if (run.Buffered >= BatchRows) await run.FlushAsync();
+            if (line % 50_000 == 0)
+            {
+                progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds));
+                logger.LogInformation("Import: {Lines} lines read, {Claims} claims, {Seconds:F0} s", line, run.Counts.Claims, clock.Elapsed.TotalSeconds);
+            }
+        }
+
+        if (run.RejectedCount > 0)
+        {
+            await tx.RollbackAsync(ct);
+            return run.Report(false, line, 0, clock.Elapsed.TotalSeconds);
+        }
+        await run.FlushAsync();
+        var conflicts = await run.OpenConflictsAsync();
+        await tx.CommitAsync(ct);
+        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds));
+        logger.LogInformation("Import committed: {Lines} lines, {Claims} claims, {Conflicts} conflicts, {Seconds:F1} s",
+            line, run.Counts.Claims, conflicts, clock.Elapsed.TotalSeconds);
+        return run.Report(true, line, conflicts, clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The state of one import: what has been seen, what is buffered, what was rejected.</summary>
+    private sealed class Run(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, JsonSerializerOptions json, CancellationToken ct)
+    {
+        private readonly Dictionary<string, PropertyDetail> _properties = [];
+        private readonly Dictionary<string, long> _subjects = [];              // alias key -> id, cached and new
+        private readonly Dictionary<string, long> _sourceRefs = [];
+        private readonly HashSet<long> _importedSources = [];
+        private readonly Dictionary<string, (long Id, long SourceId)> _passageRefs = [];
+        private readonly Dictionary<long, long> _passageSources = [];           // passages of this import -> source
+        private readonly HashSet<string> _claimRefs = [];
+        private readonly Dictionary<long, (long RevisionId, CodePoints Text)> _bodies = [];
+        private readonly Queue<long> _bodyOrder = new();
+        private readonly HashSet<string> _shas = [];
+        private readonly HashSet<string> _urls = [];
+        private readonly Dictionary<(long Revision, int Start, int End), long> _spans = [];
+        private readonly List<ImportRejection> _rejected = [];
+        private readonly List<long> _claimIds = [];
+        private readonly Ids _ids = new(connection, tx, ct);
+        private readonly Batch _batch = new();
+
+        public long RejectedCount { get; private set; }
+        public ImportCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
+        public int Buffered => _batch.Rows;
+
+        public void Reject(long line, string field, string reason)
+        {
+            RejectedCount++;
+            if (_rejected.Count < MaxReportedRejections) _rejected.Add(new ImportRejection(line, field, reason));
+        }
+
+        public ImportReport Report(bool committed, long lines, long conflicts, double seconds) =>
+            new(committed, lines, committed ? Counts : new ImportCounts(0, 0, 0, 0, 0), conflicts, [.. _rejected], RejectedCount, seconds);
+
+        public async Task LoadVocabularyAsync()
+        {
+            foreach (var key in await connection.QueryAsync<string>(new CommandDefinition("select key from properties", transaction: tx, cancellationToken: ct)))
+            {
+                _properties[key] = (await ListProperties.LoadAsync(connection, tx, key, ct))!;
+            }
+        }
+
+        public async Task LineAsync(long line, string text)
+        {
+            JsonElement element;
+            string? type;
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                element = document.RootElement.Clone();
+                type = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
+                    ? t.GetString()
+                    : null;
+            }
+            catch (JsonException e)
+            {
+                Reject(line, "$", $"is not a JSON object: {Problems.JsonReason(e)}");
+                return;
+            }
+            try
+            {
+                switch (type)
+                {
+                    case "subject": await SubjectAsync(line, element.Deserialize<ImportSubject>(json)!); break;
+                    case "source": await SourceAsync(line, element.Deserialize<ImportSource>(json)!); break;
+                    case "passage": await PassageAsync(line, element.Deserialize<ImportPassage>(json)!); break;
+                    case "claim": await ClaimAsync(line, element.Deserialize<ImportClaim>(json)!); break;
+                    default: Reject(line, "type", "must be one of: subject, source, passage, claim."); break;
+                }
+            }
+            catch (JsonException e)
+            {
+                Reject(line, Problems.MissingField(e.Message) ?? Problems.FieldFromJsonPath(e.Path), Problems.JsonReason(e));
+            }
+        }
+
+        private bool Valid<T>(long line, IValidator<T> rules, T item, string prefix = "")
+        {
+            var result = rules.Validate(item);
+            foreach (var error in result.Errors) Reject(line, prefix + error.PropertyName, error.ErrorMessage);
+            if (Validation.FindNul(item, null) is { } nul)
+            {
+                Reject(line, prefix + nul, "contains the NUL character (U+0000), which text cannot hold.");
+                return false;
+            }
+            return result.IsValid;
+        }
+
+        private async Task<long?> SubjectIdAsync(string name)
+        {
+            var key = name.Trim().ToLowerInvariant();
+            if (_subjects.TryGetValue(key, out var id)) return id;
+            if (await SubjectLookup.ByNameAsync(connection, tx, name, ct) is not { } found) return null;
+            _subjects[key] = found.Id;
+            return found.Id;
+        }
+
+        private async Task SubjectAsync(long line, ImportSubject s)
+        {
+            var request = new CreateSubjectRequest(s.Name, s.Kind, s.Description, s.Aliases, s.Broader);
+            if (!Valid(line, SubjectRules, request)) return;
+            long? broader = null;
+            if (s.Broader is not null && (broader = await SubjectIdAsync(s.Broader)) is null)
+            {
+                Reject(line, "broader", $"no subject is named or aliased \"{s.Broader}\" in the database or earlier in the import.");
+                return;
+            }
+            var name = CodePoints.Nfc(s.Name.Trim());
+            var aliases = new[] { name }.Concat((s.Aliases ?? []).Select(a => CodePoints.Nfc(a.Trim()))).DistinctBy(a => a.ToLowerInvariant()).ToArray();
+            foreach (var alias in aliases)
+            {
+                if (await SubjectIdAsync(alias) is { } taken)
+                {
+                    Reject(line, alias == name ? "name" : "aliases", $"\"{alias}\" already names subject {taken}.");
+                    return;
+                }
+            }
+            var id = await _ids.NextAsync("subjects");
+            foreach (var alias in aliases) _subjects[alias.ToLowerInvariant()] = id;
+            _batch.Subjects.Add(new SubjectRow(id, name, s.Kind, s.Description, broader, aliases));
+            Counts = Counts with { Subjects = Counts.Subjects + 1 };
+        }
+
+        private async Task SourceAsync(long line, ImportSource s)
+        {
+            var request = new CreateSourceRequest(s.Title, s.Body, s.Language, s.Subtitle, s.Outlet, s.Authors, s.Url, s.Published, s.RetrievedOn, s.Provenance);
+            if (!Valid(line, SourceRules, request)) return;
+            if (string.IsNullOrWhiteSpace(s.Ref) || !_sourceRefs.TryAdd(s.Ref, 0))
+            {
+                Reject(line, "ref", string.IsNullOrWhiteSpace(s.Ref) ? "is required: later lines point at the source by it." : $"\"{s.Ref}\" is used by an earlier source.");
+                return;
+            }
+            var body = CodePoints.Nfc(s.Body);
+            var sha = CreateSource.Sha256(body);
+            var shaHex = Convert.ToHexStringLower(sha);
+            var url = s.Url is null ? null : CreateSource.NormalizeUrl(s.Url);
+            if (!_shas.Add(shaHex) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from source_revisions where body_sha256 = @sha)", new { sha }, tx, cancellationToken: ct)))
+            {
+                Reject(line, "body", "a source with this text already exists (in the database or earlier in the import).");
+                return;
+            }
+            if (url is not null && (!_urls.Add(url) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from sources where url = @url)", new { url }, tx, cancellationToken: ct))))
+            {
+                Reject(line, "url", "a source with this URL already exists (in the database or earlier in the import).");
+                return;
+            }
+            var id = await _ids.NextAsync("sources");
+            var revisionId = await _ids.NextAsync("source_revisions");
+            _sourceRefs[s.Ref] = id;
+            _importedSources.Add(id);
+            var text = new CodePoints(body);
+            Remember(id, revisionId, text);
+            var published = PartialDate.ParseOrNull(s.Published);
+            _batch.Sources.Add(new SourceRow(id, revisionId, CodePoints.Nfc(s.Title.Trim()), s.Subtitle is null ? null : CodePoints.Nfc(s.Subtitle.Trim()),
+                s.Outlet?.Trim(), [.. (s.Authors ?? []).Select(a => CodePoints.Nfc(a.Trim()))], url, s.Language, published,
+                JsonSerializer.Serialize(s.Provenance ?? []), body, sha, text.Length, PartialDate.ParseOrNull(s.RetrievedOn)?.Start));
+            Counts = Counts with { Sources = Counts.Sources + 1 };
+        }
+
+        private void Remember(long sourceId, long revisionId, CodePoints text)
+        {
+            _bodies[sourceId] = (revisionId, text);
+            _bodyOrder.Enqueue(sourceId);
+        }
+
+        private async Task<(long RevisionId, CodePoints Text)?> BodyAsync(long sourceId)
+        {
+            if (_bodies.TryGetValue(sourceId, out var cached)) return cached;
+            var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Body)?>(new CommandDefinition(
+                "select id, body from source_revisions where source_id = @sourceId order by number desc limit 1",
+                new { sourceId }, tx, cancellationToken: ct));
+            if (row is not { } found) return null;
+            var text = (found.Id, new CodePoints(found.Body));
+            _bodies[sourceId] = text;
+            _bodyOrder.Enqueue(sourceId);
+            return text;
+        }
+
+        private async Task<long?> SourceIdAsync(string? reference, long? id) =>
+            reference is not null ? (_sourceRefs.TryGetValue(reference, out var byRef) && byRef != 0 ? byRef : null)
+            : id is { } byId && (_importedSources.Contains(byId) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from sources where id = @byId)", new { byId }, tx, cancellationToken: ct))) ? byId : null;
+
+        /// <returns>The passage id (new or the same span already stored), or null after rejecting the line.</returns>
+        private async Task<long?> AnchorAsync(long line, string prefix, string? sourceRef, long? sourceId, CreatePassageRequest selector, bool isPassageLine)
+        {
+            if (await SourceIdAsync(sourceRef, sourceId) is not { } source)
+            {
+                Reject(line, prefix + (sourceRef is not null ? "source" : "sourceId"),
+                    sourceRef is not null ? $"no source has the ref \"{sourceRef}\" earlier in the import." : $"no source has id {sourceId}.");
+                return null;
+            }
+            var body = (await BodyAsync(source))!.Value;
+            var (anchor, failure) = Anchoring.Resolve(body.Text, selector.Start, selector.End, selector.Exact, selector.Prefix, selector.Suffix);
+            if (anchor is null)
+            {
+                Reject(line, prefix + failure!.Field, failure.Reason);
+                return null;
+            }
+            var span = (body.RevisionId, anchor.Start, anchor.End);
+            // A source of this import has no passages but those of this import.
+            if (_spans.TryGetValue(span, out var known) || !_importedSources.Contains(source) && (known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                    "select id from passages where revision_id = @RevisionId and start_offset = @Start and end_offset = @End",
+                    new { body.RevisionId, anchor.Start, anchor.End }, tx, cancellationToken: ct)) ?? 0) != 0)
+            {
+                _spans[span] = known;
+                if (!isPassageLine) return known;
+                Reject(line, "$", $"passage {known} already anchors the same span of this source.");
+                return null;
+            }
+            var id = await _ids.NextAsync("passages");
+            _spans[span] = id;
+            _passageSources[id] = source;
+            _batch.Passages.Add(new PassageRow(id, source, body.RevisionId, anchor));
+            Counts = Counts with { Passages = Counts.Passages + 1 };
+            return id;
+        }
+
+        private async Task PassageAsync(long line, ImportPassage p)
+        {
+            var selector = new CreatePassageRequest(p.Start, p.End, p.Exact, p.Prefix, p.Suffix);
+            if (!Valid(line, PassageRules, selector)) return;
+            if ((p.Source is null) == (p.SourceId is null))
+            {
+                Reject(line, "source", "give either source (a ref) or sourceId.");
+                return;
+            }
+            if (p.Ref is not null && _passageRefs.ContainsKey(p.Ref))
+            {
+                Reject(line, "ref", $"\"{p.Ref}\" is used by an earlier passage.");
+                return;
+            }
+            if (await AnchorAsync(line, "", p.Source, p.SourceId, selector, isPassageLine: true) is { } id && p.Ref is not null)
+            {
+                _passageRefs[p.Ref] = (id, (await SourceIdAsync(p.Source, p.SourceId))!.Value);
+            }
+        }
+
+        private async Task ClaimAsync(long line, ImportClaim c)
+        {
+            if (c.Ref is not null && !_claimRefs.Add(c.Ref))
+            {
+                Reject(line, "ref", $"\"{c.Ref}\" is used by an earlier claim.");
+                return;
+            }
+            // Refs become ids first, so that the claim is checked by the very rules of POST /claims.
+            var evidence = new List<EvidenceInput>();
+            for (var i = 0; i < c.Evidence.Length; i++)
+            {
+                var e = c.Evidence[i];
+                if (e.Passage is not null)
+                {
+                    if (!_passageRefs.TryGetValue(e.Passage, out var passage))
+                    {
+                        Reject(line, $"evidence[{i}].passage", $"no passage has the ref \"{e.Passage}\" earlier in the import.");
+                        return;
+                    }
+                    evidence.Add(new EvidenceInput(PassageId: passage.Id, Stance: e.Stance));
+                }
+                else if (e.Source is not null)
+                {
+                    if (await SourceIdAsync(e.Source, null) is not { } source)
+                    {
+                        Reject(line, $"evidence[{i}].source", $"no source has the ref \"{e.Source}\" earlier in the import.");
+                        return;
+                    }
+                    evidence.Add(new EvidenceInput(null, source, e.Exact, e.Prefix, e.Suffix, e.Start, e.End, e.Stance));
+                }
+                else
+                {
+                    evidence.Add(new EvidenceInput(e.PassageId, e.SourceId, e.Exact, e.Prefix, e.Suffix, e.Start, e.End, e.Stance));
+                }
+            }
+            var request = new CreateClaimRequest(c.Property, c.Value, [.. evidence], c.Subject, c.SubjectId, c.AssertedBy, c.AssertedById,
+                c.ValidAt, c.ValidFrom, c.ValidTo, c.StatedOn, c.Location, c.Note, c.Status, c.Rank);
+            if (!Valid(line, ClaimRules, request)) return;
+
+            if (!_properties.TryGetValue(c.Property.Trim(), out var property))
+            {
+                Reject(line, "property", $"no property has the key \"{c.Property}\"; see GET /properties.");
+                return;
+            }
+            var subject = c.SubjectId ?? await SubjectIdAsync(c.Subject!);
+            if (subject is null || (c.SubjectId is { } sid && await SubjectLookup.ByIdAsync(connection, tx, sid, ct) is null))
+            {
+                Reject(line, c.SubjectId is null ? "subject" : "subjectId", $"no subject is named, aliased or numbered \"{c.Subject ?? c.SubjectId.ToString()}\".");
+                return;
+            }
+            long? asserter = null;
+            if (c.AssertedBy is not null || c.AssertedById is not null)
+            {
+                asserter = c.AssertedById ?? await SubjectIdAsync(c.AssertedBy!);
+                if (asserter is null || (c.AssertedById is { } aid && await SubjectLookup.ByIdAsync(connection, tx, aid, ct) is null))
+                {
+                    Reject(line, c.AssertedById is null ? "assertedBy" : "assertedById", $"no subject is named, aliased or numbered \"{c.AssertedBy ?? c.AssertedById.ToString()}\".");
+                    return;
+                }
+            }
+            var fields = new ClaimFields(subject.Value, property, c.Value,
+                PartialDate.ParseOrNull(c.ValidFrom ?? c.ValidAt), PartialDate.ParseOrNull(c.ValidTo ?? c.ValidAt), PartialDate.ParseOrNull(c.StatedOn),
+                asserter, c.Location?.Trim(), c.Note?.Trim(), c.Status, null, c.Rank);
+            if (fields.Check() is { } problem)
+            {
+                var errors = (Dictionary<string, string[]>)problem.ProblemDetails.Extensions["errors"]!;
+                foreach (var (field, reasons) in errors) Reject(line, field, reasons[0]);
+                return;
+            }
+
+            var links = new List<EvidenceRow>();
+            for (var i = 0; i < evidence.Count; i++)
+            {
+                var e = evidence[i];
+                long passageId, sourceId;
+                if (e.PassageId is { } known)
+                {
+                    if (!_passageSources.TryGetValue(known, out var source))
+                    {
+                        var found = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                            "select source_id from passages where id = @known", new { known }, tx, cancellationToken: ct));
+                        if (found is null)
+                        {
+                            Reject(line, $"evidence[{i}].passageId", $"no passage has id {known}.");
+                            return;
+                        }
+                        source = found.Value;
+                    }
+                    (passageId, sourceId) = (known, source);
+                }
+                else
+                {
+                    if (await AnchorAsync(line, $"evidence[{i}].", null, e.SourceId, new CreatePassageRequest(e.Start, e.End, e.Exact, e.Prefix, e.Suffix), false) is not { } anchored) return;
+                    (passageId, sourceId) = (anchored, e.SourceId!.Value);
+                }
+                if (links.All(l => l.PassageId != passageId)) links.Add(new EvidenceRow(0, passageId, sourceId, e.Stance));
+            }
+
+            var id = await _ids.NextAsync("claims");
+            _claimIds.Add(id);
+            _batch.Claims.Add(new ClaimRow(id, fields, [.. links.Select(l => l with { ClaimId = id })]));
+            Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + links.Count };
+        }
+
+        public async Task FlushAsync()
+        {
+            // Once a line is rejected nothing will be kept: stop writing, keep checking.
+            if (RejectedCount == 0) await _batch.WriteAsync(connection, tx, curatorId, ct);
+            _batch.Clear();
+            // Written bodies can be read back from the database: keep only the recent ones in memory.
+            while (_bodyOrder.Count > SourceBodyCache) _bodies.Remove(_bodyOrder.Dequeue());
+        }
+
+        /// <summary>Conflicts of every imported claim, set-wise, after locking out concurrent claim writers.</summary>
+        public async Task<long> OpenConflictsAsync()
+        {
+            if (_claimIds.Count == 0) return 0;
+            // Claim writers committed before this lock are seen by the next statement; later ones wait for the commit
+            // and then see the imported claims: no pair is missed either way.
+            // Fresh statistics first: without them the planner takes the new rows for a handful and compares every
+            // pair in a group instead of seeking through the GiST index.
+            await connection.ExecuteAsync(new CommandDefinition("lock table claims in share row exclusive mode; analyze claims",
+                transaction: tx, commandTimeout: 0, cancellationToken: ct));
+            return await connection.ExecuteAsync(new CommandDefinition("""
+                insert into conflicts (claim_a, claim_b, rule, scope, updated_by)
+                select claim_a, claim_b, rule, scope, @curatorId from conflicting_pairs(@ids)
+                on conflict (claim_a, claim_b) do nothing
+                """, new { ids = _claimIds.ToArray(), curatorId }, tx, commandTimeout: 0, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>Ids reserved from a table's identity sequence, a block at a time.</summary>
+    private sealed class Ids(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    {
+        private const int Block = 10_000;
+        private readonly Dictionary<string, Queue<long>> _free = [];
+
+        public async Task<long> NextAsync(string table)
+        {
+            if (!_free.TryGetValue(table, out var queue)) _free[table] = queue = new Queue<long>();
+            if (queue.Count == 0)
+            {
+                foreach (var id in await connection.QueryAsync<long>(new CommandDefinition(
+                    $"select nextval(pg_get_serial_sequence('{table}', 'id')) from generate_series(1, {Block})", transaction: tx, cancellationToken: ct)))
+                {
+                    queue.Enqueue(id);
+                }
+            }
+            return queue.Dequeue();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using ClaimTracker.Tests.Infrastructure;
+
+namespace ClaimTracker.Tests.Imports;
+
+public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static StringContent Ndjson(IEnumerable<object> lines) =>
+        new(string.Join("\n", lines.Select(l => l as string ?? JsonSerializer.Serialize(l))) + "\n", Encoding.UTF8, "application/x-ndjson");
+
+    private static string Body(string u) => $"Report {u}. The US has about 2,500 troops in Iraq. Another count put it at 4,000 troops. Officials declined to comment.";
+
+    [Fact]
+    public async Task A_valid_import_writes_every_row_links_refs_and_opens_conflicts_set_wise()
+    {
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var subject = $"Imported force {u}";
+        // An existing claim the import will contradict.
+        var world = await World.CreateAsync(api);
+        await world.CreateClaimAsync();
+        await world.Curator.PostJsonAsync($"/subjects/{world.SubjectId}/aliases", new { alias = $"{subject} elsewhere" });
+        var lines = new object[]
+        {
+            new { type = "subject", name = subject, kind = "military force", aliases = new[] { $"{subject} alias" } },
+            new { type = "source", @ref = "s1", title = $"Imported {u}", body = Body(u), language = "en", outlet = "Import Wire", published = "2024-09" },
+            new { type = "passage", @ref = "p1", source = "s1", exact = "about 2,500 troops" },
+            new { type = "claim", @ref = "c1", subject, property = "troop_count",
+                  value = new { kind = "quantity", amount = 2500, approximation = "approximate" }, evidence = new[] { new { passage = "p1" } } },
+            new { type = "claim", subject = $"{subject} alias", property = "troop_count", assertedBy = world.Asserter,
+                  value = new { kind = "quantity", amount = 4000 }, evidence = new object[] { new { source = "s1", exact = "4,000 troops" } } },
+            new { type = "claim", subject = world.Subject, property = "troop_count", value = new { kind = "quantity", amount = 9000 },
+                  evidence = new object[] { new { source = "s1", exact = "Officials declined to comment" } } },
+        };
+
+        var response = await curator.PostAsync("/import", Ndjson(lines));
+
+        var report = await response.ReadJsonAsync(HttpStatusCode.OK);
+        Assert.True(report.GetProperty("committed").GetBoolean());
+        var imported = report.GetProperty("imported");
+        Assert.Equal((1, 1, 3, 3), (imported.GetProperty("subjects").GetInt64(), imported.GetProperty("sources").GetInt64(),
+            imported.GetProperty("passages").GetInt64(), imported.GetProperty("claims").GetInt64()));
+        // 2,500 vs 4,000 inside the import; 9,000 vs the world's about 2,500 already stored.
+        Assert.Equal(2, report.GetProperty("conflictsOpened").GetInt64());
+        var claims = await api.CreateClient().GetJsonAsync($"/claims?subject={Uri.EscapeDataString(subject)}");
+        Assert.Equal(2, claims.GetProperty("items").GetArrayLength());
+        Assert.Single(claims.GetProperty("items")[0].GetProperty("conflicts").EnumerateArray());
+        Assert.Single((await api.CreateClient().GetJsonAsync($"/claims?subject={world.SubjectId}&value=9000")).GetProperty("items")[0].GetProperty("conflicts").EnumerateArray());
+        var found = await api.CreateClient().GetJsonAsync($"/claims?q=declined&subject={world.SubjectId}");
+        Assert.Single(found.GetProperty("items").EnumerateArray());
+        var id = claims.GetProperty("items")[0].GetProperty("id").GetInt64();
+        var history = await api.CreateClient().GetJsonAsync($"/claims/{id}/history");
+        Assert.Equal("bulk import", history[0].GetProperty("reason").GetString());
+        Assert.Equal(id, history[0].GetProperty("after").GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task One_bad_line_refuses_the_whole_import_and_every_rejected_line_is_reported()
+    {
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var before = await api.CountRowsAsync();
+        var lines = new object[]
+        {
+            new { type = "source", @ref = "s1", title = $"Refused {u}", body = Body(u), language = "en" },
+            new { type = "claim", subject = "US forces in Iraq", property = "troop_colour", value = new { kind = "quantity", amount = 1 },
+                  evidence = new[] { new { source = "s1", exact = "about 2,500 troops" } } },
+            "{not json",
+            new { type = "claim", subject = "US forces in Iraq", property = "troop_count", value = new { kind = "quantity", amount = 1 },
+                  evidence = new[] { new { source = "s1", exact = "about 2,000 troops" } } },
+            new { type = "passage", source = "s9", exact = "troops" },
+            new { type = "source", @ref = "s2", title = "Again", body = Body(u), language = "en" },
+            new { type = "galaxy" },
+            new { type = "claim", subject = "US forces in Iraq", property = "troop_count", value = new { kind = "quantity", amount = -5 },
+                  evidence = new[] { new { source = "s1", exact = "about 2,500 troops" } } },
+        };
+
+        var response = await curator.PostAsync("/import", Ndjson(lines));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var rejected = problem.GetProperty("rejected").EnumerateArray()
+            .Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(2, "property"), (3, "$"), (4, "evidence[0].exact"), (5, "source"), (6, "body"), (7, "type"), (8, "value.amount")], rejected);
+        Assert.Equal(7, problem.GetProperty("rejectedCount").GetInt64());
+        Assert.Equal(before, await api.CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task A_large_import_spans_several_COPY_batches_in_one_transaction()
+    {
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var subject = $"Batch subject {u}";
+        var lines = new List<object> { new { type = "subject", name = subject } };
+        for (var s = 0; s < 60; s++)
+        {
+            lines.Add(new { type = "source", @ref = $"s{s}", title = $"Batch {u} {s}", body = $"Batch {u} source {s}: " + string.Join(" ", Enumerable.Range(0, 200).Select(i => $"figure {i} is {i * 7}.")), language = "en" });
+            for (var i = 0; i < 200; i++)
+            {
+                // One figure per year and source's neighbours agree, so the batch opens no conflicts of its own.
+                lines.Add(new { type = "claim", subject, property = "attack_count", validAt = $"{1800 + i}", value = new { kind = "quantity", amount = i * 7 },
+                    evidence = new[] { new { source = $"s{s}", exact = $"figure {i} is {i * 7}." } } });
+            }
+        }
+
+        var report = await (await curator.PostAsync("/import", Ndjson(lines))).ReadJsonAsync(HttpStatusCode.OK);
+
+        Assert.Equal(12_000, report.GetProperty("imported").GetProperty("claims").GetInt64());
+        Assert.Equal(0, report.GetProperty("conflictsOpened").GetInt64());
+        var facets = await api.CreateClient().GetJsonAsync($"/claims?subject={Uri.EscapeDataString(subject)}&limit=1&facet=property");
+        Assert.Equal(12_000, facets.GetProperty("facets").GetProperty("property")[0].GetProperty("count").GetInt64());
+        var first = await api.CreateClient().GetJsonAsync($"/claims?subject={Uri.EscapeDataString(subject)}&limit=1&facet=source");
+        Assert.Equal(200, first.GetProperty("facets").GetProperty("source")[0].GetProperty("count").GetInt64());
+    }
+
+    [Fact]
+    public async Task An_import_needs_NDJSON_and_a_key()
+    {
+        var curator = await api.CuratorClientAsync();
+
+        await (await curator.PostAsync("/import", new StringContent("{}", Encoding.UTF8, "application/json"))).ReadProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        await (await api.CreateClient().PostAsync("/import", Ndjson([new { type = "subject", name = "x" }]))).ReadProblemAsync(HttpStatusCode.Unauthorized);
+    }
+}
