@@ -85,9 +85,11 @@ create index claims_group_none on claims (subject_id, property_id)
 create index claims_group_stance on claims (subject_id, property_id, lower(btrim(proposition)), stance)
     where status <> 'retracted' and value_kind = 'stance';
 
--- Every pair involving the given claims that conflicts now, by value rule or by explicit link. Each branch seeks
--- only the claims that can conflict under its rule (the rules of conflict_rule, as index conditions), then
--- checks that the two are comparable (valid times overlap or either has none).
+-- Every pair involving the given claims that conflicts now, by value rule or by explicit link. Each branch seeks,
+-- per claim, only the claims that can conflict with it under its rule (as index conditions), and then checks that
+-- the two are comparable. A per-claim index seek however many claims are given: a hash join over a whole group
+-- would compare every pair in it, so each seek is a LATERAL subquery kept apart by OFFSET 0 (which stops the
+-- planner from flattening it into such a join).
 create function conflicting_pairs(ids bigint[]) returns table (claim_a bigint, claim_b bigint, rule text, scope text)
 language sql stable as $$
     with x as (
@@ -95,57 +97,68 @@ language sql stable as $$
     ),
     found as (
         -- quantity: at an overlapping time, the other range lies wholly below or wholly above this one
-        select x.id as xid, y.id as yid, 'quantity' as rule, x.valid_range as xv, y.valid_range as yv
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'quantity'
-            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-            and y.value_range << x.value_range
-        where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
-        union all
-        select x.id, y.id, 'quantity', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'quantity'
-            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-            and y.value_range >> x.value_range
-        where x.value_kind = 'quantity' and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+        select x.id as xid, y.id as yid, 'quantity' as rule
+        from x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'quantity'
+              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+              and (y.value_range << x.value_range or y.value_range >> x.value_range)
+              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+            offset 0
+        ) y
+        where x.value_kind = 'quantity'
         union all
         -- time: at an overlapping valid time, the other period ends before this one starts, or starts after it ends
-        select x.id, y.id, 'time', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-            and y.time_range << x.time_range
-        where x.value_kind = 'time'
-        union all
-        select x.id, y.id, 'time', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-            and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-            and y.time_range >> x.time_range
+        select x.id, y.id, 'time'
+        from x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
+              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+              and (y.time_range << x.time_range or y.time_range >> x.time_range)
+            offset 0
+        ) y
         where x.value_kind = 'time'
         union all
         -- none against a value: this claim says none, the other states a value (a range admitting 0 does not)
-        select x.id, y.id, 'none_vs_value', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind not in ('none', 'unknown')
-        where x.value_kind = 'none' and not coalesce(y.value_range @> 0::numeric, false)
+        select x.id, y.id, 'none_vs_value'
+        from x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind not in ('none', 'unknown')
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and not coalesce(y.value_range @> 0::numeric, false)
+            offset 0
+        ) y
+        where x.value_kind = 'none'
         union all
-        select x.id, y.id, 'none_vs_value', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'none'
+        select x.id, y.id, 'none_vs_value'
+        from x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'none'
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+            offset 0
+        ) y
         where x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
         union all
         -- stance: the opposite stance on the same proposition
-        select x.id, y.id, 'stance', x.valid_range, y.valid_range
-        from x join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id
-            and y.status <> 'retracted' and y.value_kind = 'stance'
-            and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+        select x.id, y.id, 'stance'
+        from x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'stance'
+              and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+            offset 0
+        ) y
         where x.value_kind = 'stance'
     ),
     pairs as (
         select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority
         from found
-        where xid <> yid and (xv is null or yv is null or xv && yv)
+        where xid <> yid
         union all
         select least(l.from_claim, l.to_claim), greatest(l.from_claim, l.to_claim), 'contradicts', 2
         from claim_links l

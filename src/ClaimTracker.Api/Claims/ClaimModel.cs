@@ -59,6 +59,7 @@ public sealed record ClaimValueInput(
     private const decimal Largest = 1_000_000_000_000_000m;
 
     /// <summary>The approximation actually meant when none was named.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Approximation? EffectiveApproximation => Kind != ValueKind.Quantity ? null
         : Approximation ?? (Amount is null ? Claims.Approximation.Range : Claims.Approximation.Exact);
 

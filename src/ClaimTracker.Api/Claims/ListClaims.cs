@@ -14,10 +14,11 @@ public sealed record ClaimListQuery(
     [property: FromQuery(Name = "cursor")] string? Cursor,
     [property: FromQuery(Name = "limit")] int? Limit);
 
-/// <param name="Value">The field's value (an id for sources and subjects, a key for properties); null for the source's own voice.</param>
+/// <param name="Value">The value to filter by (an id for sources, subjects and asserters, a key for properties; "source" for the
+/// source's own voice).</param>
 public sealed record FacetValue(string? Value, string Label, long Count);
 
-/// <param name="Facets">Counts per value of each requested facet, for the whole filtered set (top 30 values).</param>
+/// <param name="Facets">Counts per value of each requested facet, for the whole filtered set: the 30 most frequent values.</param>
 public sealed record ClaimPage(IReadOnlyList<ClaimDetail> Items, string? NextCursor, Dictionary<string, FacetValue[]>? Facets);
 
 public static class ListClaims
@@ -117,7 +118,7 @@ public static class ListClaims
                 where {filter.Where} group by s.id, s.name
                 """,
             "asserted_by" => $"""
-                select a.id::text as value, coalesce(a.name, 'the source''s own voice') as label, count(*) as count
+                select coalesce(a.id::text, 'source') as value, coalesce(a.name, 'the source''s own voice') as label, count(*) as count
                 from claims c left join subjects a on a.id = c.asserted_by
                 where {filter.Where} group by a.id, a.name
                 """,

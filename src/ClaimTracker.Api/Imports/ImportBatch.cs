@@ -125,13 +125,14 @@ internal sealed class Batch
     {
         if (rows.Count == 0) return;
         await using var writer = await connection.BeginBinaryImportAsync($"copy {target} from stdin (format binary)", ct);
+        // The importer buffers and flushes by itself: synchronous writes avoid an await per value.
         foreach (var row in rows)
         {
-            await writer.StartRowAsync(ct);
+            writer.StartRow();
             foreach (var (value, type) in values(row))
             {
-                if (value is null) await writer.WriteNullAsync(ct);
-                else await writer.WriteAsync(value, type, ct);
+                if (value is null) writer.WriteNull();
+                else writer.Write(value, type);
             }
         }
         await writer.CompleteAsync(ct);

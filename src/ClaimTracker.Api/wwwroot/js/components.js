@@ -1,0 +1,145 @@
+// Pieces several views share: a passage in its context, a source line, badges, the claim card.
+import { h, link, pageUrl } from './dom.js';
+import { asserter, describeValue, partialDate, plural, ruleWords, scopeWords, validTimeText } from './format.js';
+
+export const readerUrl = (sourceId, extra = {}) => pageUrl({ view: 'reader', source: sourceId, ...extra });
+export const conflictUrl = id => pageUrl({ view: 'conflicts', conflict: id });
+
+// The API gives 32 characters of context either side; a full-length context was probably cut mid-word.
+const CONTEXT = 32;
+
+/** The end of a prefix, starting at a whole word (… marks a cut). */
+function contextBefore(prefix) {
+  const text = prefix.replace(/\s+/g, ' ');
+  if (prefix.length < CONTEXT) return text;
+  const space = text.indexOf(' ');
+  return space >= 0 && space < text.length - 1 ? `…${text.slice(space + 1)}` : `…${text}`;
+}
+
+/** The start of a suffix, ending at a whole word. */
+function contextAfter(suffix) {
+  const text = suffix.replace(/\s+/g, ' ');
+  if (suffix.length < CONTEXT) return text;
+  const space = text.lastIndexOf(' ');
+  return space > 0 ? `${text.slice(0, space)}…` : `${text}…`;
+}
+
+/** The passage's exact words marked inside the text around them. */
+export function passageQuote(passage, { className = '' } = {}) {
+  return h('blockquote', { class: ['passage-quote', className] },
+    h('span', { class: 'context' }, contextBefore(passage.prefix || '')),
+    h('mark', { class: 'quote-exact' }, passage.exact),
+    h('span', { class: 'context' }, contextAfter(passage.suffix || '')));
+}
+
+/** "Title · Outlet · April 2024", the title linking to the reader. */
+export function sourceLine(source, { passageId, claimId } = {}) {
+  return h('span', { class: 'source-line' },
+    link(readerUrl(source.id, { passage: passageId, claim: passageId ? undefined : claimId }), { class: 'source-title' }, source.title),
+    source.outlet ? h('span', { class: 'source-meta' }, ` · ${source.outlet}`) : null,
+    source.published ? h('span', { class: 'source-meta' }, ` · ${partialDate(source.published)}`) : null);
+}
+
+export function badge(text, kind) {
+  return h('span', { class: ['badge', kind && `badge-${kind}`] }, text);
+}
+
+export function statusBadge(status) {
+  return badge(status, `status-${status}`);
+}
+
+export function rankBadge(rank) {
+  return rank === 'normal' ? null : badge(rank, `rank-${rank}`);
+}
+
+/** A claim's value, large, with its precision beneath. */
+export function valueBlock(claim) {
+  const v = describeValue(claim.value);
+  return h('div', { class: 'value-block' },
+    h('p', { class: ['value-main', claim.value.kind === 'stance' && `stance-${claim.value.stance}`] },
+      claim.value.kind === 'stance'
+        ? [h('strong', { class: 'stance-word' }, claim.value.stance), ' that ', claim.value.proposition]
+        : v.main),
+    claim.value.kind === 'stance' ? null : h('p', { class: 'value-precision' }, v.precision));
+}
+
+/**
+ * The claim card of the reader: value and precision, who asserts it, status and rank, when it holds, and the
+ * other sources that corroborate or contradict it.
+ * @param claim a ClaimDetail from GET /claims/{id} (with corroboration)
+ * @param context { sourceId, outlet, passageId, others: Map claimId -> ClaimDetail (the other side of each conflict) }
+ */
+export function claimCard(claim, context = {}) {
+  const { sourceId, outlet, others = new Map() } = context;
+  const evidenceHere = claim.evidence.filter(e => e.source.id === sourceId);
+  const refutes = evidenceHere.some(e => e.stance === 'refutes');
+  const openConflicts = claim.conflicts.filter(c => c.status === 'open' || c.status === 'acknowledged');
+  const corroboration = claim.corroboration;
+  const otherEvidence = claim.evidence.filter(e => e.source.id !== sourceId);
+
+  return h('article', { class: ['claim-card', openConflicts.length && 'in-conflict'], dataset: { claimId: claim.id }, 'aria-label': `Claim ${claim.id}` },
+    h('header', { class: 'claim-card-head' },
+      h('p', { class: 'claim-about' },
+        link(pageUrl({ view: 'claims', subject: claim.subject.id }), { class: 'subject' }, claim.subject.name),
+        h('span', { class: 'sep' }, ' · '),
+        link(pageUrl({ view: 'claims', property: claim.property.key }), { class: 'property' }, claim.property.label)),
+      h('p', { class: 'claim-badges' }, statusBadge(claim.status), rankBadge(claim.rank),
+        openConflicts.length ? badge(plural(openConflicts.length, 'open conflict'), 'conflict') : null,
+        refutes ? badge('this passage refutes it', 'refutes') : null)),
+    valueBlock(claim),
+    claim.value.statedAs ? h('p', { class: 'stated-as' }, 'In the words of the text: ', h('q', null, claim.value.statedAs)) : null,
+    h('dl', { class: 'facts' },
+      h('dt', null, 'Asserted by'), h('dd', { class: 'asserted-by' }, asserter(claim, outlet)),
+      h('dt', null, 'Holds'), h('dd', null, validTimeText(claim)),
+      claim.statedOn ? [h('dt', null, 'Said'), h('dd', null, partialDate(claim.statedOn))] : null,
+      claim.location ? [h('dt', null, 'Where'), h('dd', null, claim.location)] : null,
+      h('dt', null, 'Status'), h('dd', null, `${claim.status}, rank ${claim.rank}`)),
+    corroboration ? corroborationBlock(claim, corroboration) : null,
+    claim.conflicts.length ? conflictsBlock(claim, others) : null,
+    otherEvidence.length
+      ? h('section', { class: 'card-section' },
+        h('h4', null, 'Also reported in'),
+        h('ul', { class: 'plain-list' }, otherEvidence.map(e => h('li', null, sourceLine(e.source, { passageId: e.passageId })))))
+      : null,
+    claim.note ? h('details', { class: 'card-note' }, h('summary', null, 'Curator’s note'), h('p', null, claim.note)) : null,
+    h('p', { class: 'card-foot' }, `Claim ${claim.id} · version ${claim.version} · by ${claim.updatedBy}`));
+}
+
+function corroborationBlock(claim, c) {
+  const supporters = c.supporters || [];
+  return h('section', { class: 'card-section corroboration' },
+    h('h4', null, 'Corroboration'),
+    h('p', { class: 'support-count' },
+      h('strong', null, plural(c.independentSupports, 'independent voice')),
+      supporters.length ? `: ${supporters.join(', ')}` : '',
+      ` · ${plural(c.sources.length, 'source')}`),
+    c.agreeing.length
+      ? h('ul', { class: 'agreeing plain-list' }, c.agreeing.map(a => h('li', { class: 'agreeing-claim' },
+        h('span', { class: 'agree-mark', 'aria-hidden': 'true' }, '✓ '),
+        h('strong', null, a.assertedBy ? a.assertedBy.name : 'source’s own voice'), ': ',
+        describeValue(a.value).main,
+        a.value.statedAs && a.value.statedAs !== describeValue(a.value).main ? [' (', h('q', null, a.value.statedAs), ')'] : null,
+        h('span', { class: 'agree-sources' }, ' in ', a.sources.map((s, i) => [i ? '; ' : '', sourceLine(s, { claimId: a.claimId })])))))
+      : h('p', { class: 'muted' }, 'No other claim agrees with it yet.'));
+}
+
+function conflictsBlock(claim, others) {
+  return h('section', { class: 'card-section conflicts' },
+    h('h4', null, 'Contradicted by'),
+    h('ul', { class: 'plain-list' }, claim.conflicts.map(ref => {
+      const other = others.get(ref.otherClaimId);
+      return h('li', { class: ['conflict-ref', `conflict-${ref.status}`] },
+        h('span', { class: 'conflict-mark', 'aria-hidden': 'true' }, '✕ '),
+        other
+          ? [h('strong', null, other.assertedBy ? other.assertedBy.name : (other.evidence[0]?.source.outlet || 'a source')), ': ',
+            describeValue(other.value).main,
+            other.evidence[0] ? h('span', { class: 'agree-sources' }, ' in ', sourceLine(other.evidence[0].source, { passageId: other.evidence[0].passageId })) : null]
+          : `claim ${ref.otherClaimId}`,
+        h('span', { class: 'conflict-meta' }, ' ',
+          link(conflictUrl(ref.id), null, `Conflict ${ref.id}`), `: ${ref.status}, ${ruleWords[ref.rule] || ref.rule}, ${scopeWords[ref.scope] || ref.scope}`));
+    })));
+}
+
+export function loadingBlock(text = 'Loading…') {
+  return h('p', { class: 'loading' }, text);
+}

@@ -1,0 +1,78 @@
+// Figure look-up: every article that supports a figure, with the passages (GET /figures?value=).
+import { get, problemView } from '../api.js';
+import { fill, h, link, pageUrl } from '../dom.js';
+import { loadingBlock, passageQuote, readerUrl, statusBadge, valueBlock } from '../components.js';
+import { asserter, num, partialDate, plural } from '../format.js';
+
+export async function render(main, params, { signal, navigate }) {
+  const value = params.get('value') || '';
+  const property = params.get('property') || '';
+  document.title = value ? `${value} · Figures · ClaimTracker` : 'Figures · ClaimTracker';
+
+  const input = h('input', { id: 'figure-value', name: 'value', type: 'search', inputmode: 'decimal', value, placeholder: 'e.g. 2,500', autocomplete: 'off' });
+  const propertySelect = h('select', { id: 'figure-property', name: 'property' }, h('option', { value: '' }, 'any figure'));
+  const results = h('div', { class: 'figure-results', 'aria-live': 'polite' });
+
+  fill(main,
+    h('h1', null, 'Which articles support a figure?'),
+    h('form', { class: 'figure-search', role: 'search', onsubmit: e => {
+      e.preventDefault();
+      navigate(pageUrl({ view: 'figures', value: input.value.trim(), property: propertySelect.value }));
+    } },
+    h('label', { for: 'figure-value' }, 'Figure'),
+    input,
+    h('label', { for: 'figure-property' }, 'of'),
+    propertySelect,
+    h('button', { type: 'submit', class: 'primary' }, 'Look up')),
+    h('p', { class: 'hint' }, '“2,500” and “2500” are the same figure. An approximate claim supports every figure in its range: “about 2,500” counts as 2,250 to 2,750.'),
+    results);
+
+  get('/properties', { signal }).then(properties => {
+    for (const p of properties.filter(x => x.valueType === 'quantity')) {
+      propertySelect.append(h('option', { value: p.key, selected: p.key === property }, p.label));
+    }
+  }).catch(() => { /* the list is a convenience; the look-up works without it */ });
+
+  if (!value) {
+    if (!params.has('value')) input.focus();
+    fill(results, h('p', { class: 'muted' }, 'Type a figure, such as 2,500, and press Enter.'));
+    return;
+  }
+  fill(results, loadingBlock('Looking it up…'));
+  try {
+    const query = new URLSearchParams({ value });
+    if (property) query.set('property', property);
+    const result = await get(`/figures?${query}`, { signal });
+    fill(results, resultView(result));
+  } catch (e) {
+    if (e.name === 'AbortError') throw e;
+    fill(results, problemView(e));
+  }
+}
+
+function resultView(result) {
+  const claimCount = result.sources.reduce((n, s) => n + s.claims.length, 0);
+  const voices = new Set(result.sources.flatMap(s => s.claims.map(c => c.assertedBy ? `a:${c.assertedBy.id}` : `o:${s.source.outlet || s.source.id}`)));
+  if (result.sources.length === 0) {
+    return h('p', { class: 'empty' }, `No article supports ${num(result.value)}${result.property ? ` as ${result.property}` : ''}. `,
+      'A claim supports a figure when its stated range contains it; try a nearby figure or ',
+      link(pageUrl({ view: 'claims', q: String(result.value) }), null, 'search the claims'), '.');
+  }
+  return [
+    h('p', { class: 'result-summary' },
+      h('strong', null, plural(result.sources.length, 'article')), ` support ${num(result.value)}${result.unit ? ` ${result.unit}` : ''}`,
+      ` · ${plural(claimCount, 'claim')} · ${plural(voices.size, 'voice')}`),
+    h('ol', { class: 'figure-sources plain-list' }, result.sources.map(group => h('li', { class: 'figure-source' },
+      h('h2', { class: 'figure-source-title' }, link(readerUrl(group.source.id), null, group.source.title)),
+      h('p', { class: 'source-meta' }, [group.source.outlet, group.source.published && partialDate(group.source.published)].filter(Boolean).join(' · ')),
+      h('ul', { class: 'plain-list' }, group.claims.map(claim => h('li', { class: 'figure-claim' },
+        h('div', { class: 'figure-claim-head' },
+          h('p', { class: 'claim-about' }, `${claim.subject.name} · ${claim.property.label}`),
+          statusBadge(claim.status)),
+        valueBlock(claim),
+        h('p', { class: 'asserted-by' }, 'Asserted by ', h('strong', null, asserter(claim, group.source.outlet))),
+        claim.passages.map(p => h('div', { class: 'figure-passage' },
+          passageQuote(p),
+          h('p', { class: 'passage-link' }, link(readerUrl(p.source.id, { passage: p.passageId, claim: claim.claimId }), null, 'Read it in the article →')))))))))),
+  ];
+}

@@ -1,0 +1,354 @@
+// The reader: a source's exact text with every passage highlighted; a highlight opens its claim card.
+import { api, get, getAll, problemView } from '../api.js';
+import { append, fill, h, link } from '../dom.js';
+import { claimCard, conflictUrl, loadingBlock, readerUrl } from '../components.js';
+import { clip, describeValue, num, partialDate, plural } from '../format.js';
+import { CodePointText, segments, textOffset } from '../text.js';
+import { openClaimForm } from './claimform.js';
+import { openSourceForm } from './sourceform.js';
+import { ensureKey } from '../key.js';
+
+/** A message to show once after the next render (set before re-rendering the view after a write). */
+let flash = null;
+
+export async function render(main, params, { signal, navigate, replaceUrl }) {
+  document.title = 'Reader · ClaimTracker';
+  fill(main, loadingBlock('Loading the article…'));
+
+  const sources = (await getAll('/sources', { signal })).items;
+  if (sources.length === 0) {
+    fill(main,
+      h('h1', null, 'Reader'),
+      h('p', null, 'There are no sources yet.'),
+      h('button', { type: 'button', class: 'primary', onclick: () => addSource(navigate) }, 'Add a source'));
+    return;
+  }
+  const sourceId = Number(params.get('source')) || sources[0].id;
+  if (!params.get('source')) replaceUrl(readerUrl(sourceId));
+
+  const [source, passages, claims] = await Promise.all([
+    get(`/sources/${sourceId}`, { signal }),
+    getAll(`/sources/${sourceId}/passages`, { signal }),
+    getAll(`/claims?source=${sourceId}`, { signal }),
+  ]);
+  document.title = `${source.title} · Reader · ClaimTracker`;
+
+  const state = new ReaderState(source, passages.items, claims.items);
+  const view = new ReaderView(main, state, { sources, navigate, replaceUrl, signal });
+  view.draw();
+
+  const wantedPassage = Number(params.get('passage')) || state.passageOfClaim(Number(params.get('claim')));
+  if (wantedPassage && state.passages.has(wantedPassage)) {
+    await view.open(wantedPassage, { scroll: true, claimId: Number(params.get('claim')) || null });
+  }
+}
+
+function addSource(navigate) {
+  openSourceForm().then(created => {
+    if (created) {
+      flash = { kind: 'ok', text: `Added “${created.title}”. Select words in the text to anchor a claim.` };
+      navigate(readerUrl(created.id));
+    }
+  });
+}
+
+/** The article's passages and claims, indexed both ways. */
+class ReaderState {
+  constructor(source, passages, claims) {
+    this.source = source;
+    this.text = new CodePointText(source.body);
+    // Offsets belong to a revision of the text; only those of the current one can be drawn on it.
+    this.stale = passages.filter(p => p.revision !== source.revision.number);
+    this.passages = new Map(passages.filter(p => p.revision === source.revision.number).map(p => [p.id, p]));
+    this.claims = new Map(claims.map(c => [c.id, c]));
+    this.claimsByPassage = new Map();
+    for (const claim of claims) {
+      for (const e of claim.evidence) {
+        if (e.source.id !== source.id) continue;
+        if (!this.claimsByPassage.has(e.passageId)) this.claimsByPassage.set(e.passageId, []);
+        const list = this.claimsByPassage.get(e.passageId);
+        if (!list.includes(claim)) list.push(claim);
+      }
+    }
+    this.details = new Map();
+  }
+
+  claimsOf(passageId) {
+    return this.claimsByPassage.get(passageId) || [];
+  }
+
+  passageOfClaim(claimId) {
+    const claim = this.claims.get(claimId);
+    return claim?.evidence.find(e => e.source.id === this.source.id)?.passageId || null;
+  }
+
+  inOpenConflict(passageId) {
+    return this.claimsOf(passageId).some(c => c.conflicts.some(x => x.status === 'open' || x.status === 'acknowledged'));
+  }
+
+  async detail(claimId, signal) {
+    if (!this.details.has(claimId)) this.details.set(claimId, get(`/claims/${claimId}`, { signal }));
+    return this.details.get(claimId);
+  }
+}
+
+class ReaderView {
+  constructor(main, state, { sources, navigate, replaceUrl, signal }) {
+    Object.assign(this, { main, state, sources, navigate, replaceUrl, signal });
+    this.selected = null;
+  }
+
+  draw() {
+    const { source } = this.state;
+    const claimCount = this.state.claims.size;
+    const conflicted = [...this.state.claims.values()].filter(c => c.conflicts.some(x => x.status === 'open' || x.status === 'acknowledged')).length;
+
+    this.textEl = h('div', { class: 'article-text', lang: source.language, id: 'article-text' });
+    this.drawText();
+
+    this.aside = h('aside', { class: 'reader-aside', 'aria-label': 'Claim card', 'aria-live': 'polite', id: 'claim-panel',
+      onkeydown: e => { if (e.key === 'Escape' && this.selected !== null) this.close(); } });
+    this.drawIndex();
+
+    this.selectionBar = h('div', { class: 'selection-bar', hidden: true, role: 'region', 'aria-label': 'Selected text' });
+
+    const picker = h('select', { id: 'source-picker', 'aria-label': 'Source',
+      onchange: e => this.navigate(readerUrl(e.target.value)) },
+    this.sources.map(s => h('option', { value: s.id, selected: s.id === source.id },
+      `${s.title}${s.published ? ` (${partialDate(s.published)})` : ''}`)));
+
+    fill(this.main,
+      h('div', { class: 'reader-toolbar' },
+        h('label', { for: 'source-picker', class: 'toolbar-label' }, 'Article'),
+        picker,
+        h('button', { type: 'button', onclick: () => addSource(this.navigate) }, '+ Add source')),
+      flash ? flashView(flash) : null,
+      h('div', { class: 'reader-layout' },
+        h('article', { class: 'reader-article', 'aria-labelledby': 'article-title' },
+          h('header', { class: 'article-head' },
+            h('p', { class: 'kicker' },
+              [source.outlet, source.published && partialDate(source.published), source.authors.length && `by ${source.authors.join(', ')}`]
+                .filter(Boolean).join(' · ')),
+            h('h1', { id: 'article-title' }, source.title),
+            source.subtitle ? h('p', { class: 'dek' }, source.subtitle) : null,
+            h('p', { class: 'legend' },
+              h('span', { class: 'legend-item' }, h('mark', { class: 'hl sample' }, 'claim'), ` ${plural(claimCount, 'claim')}`),
+              h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-conflict sample' }, 'in conflict'), ` ${num(conflicted)} in an open conflict`),
+              h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-bare sample' }, 'passage'), ' passage without a claim')),
+            h('p', { class: 'hint' }, 'Select a highlight (or Tab to it and press Enter) to see its claim. ',
+              'Curators: select words in the text to anchor a new passage and claim.'),
+            this.state.stale.length
+              ? h('p', { class: 'hint' }, `${plural(this.state.stale.length, 'passage')} anchored in an earlier revision of the text ${this.state.stale.length === 1 ? 'is' : 'are'} not drawn.`)
+              : null),
+          this.textEl,
+          this.selectionBar),
+        this.aside));
+    flash = null;
+
+    // Text selection, for curators: watch selections that fall inside the article text.
+    const onSelection = () => this.updateSelectionBar();
+    document.addEventListener('selectionchange', onSelection);
+    this.signal.addEventListener('abort', () => document.removeEventListener('selectionchange', onSelection));
+  }
+
+  drawText() {
+    const spans = [...this.state.passages.values()]
+      .map(p => ({ id: p.id, start: p.start, end: p.end }))
+      .sort((a, b) => a.start - b.start || b.end - a.end);
+    const parts = segments(this.state.text, spans).map(seg => {
+      if (seg.covering.length === 0) return seg.text;
+      const ids = seg.covering.map(s => s.id);
+      const withClaims = ids.some(id => this.state.claimsOf(id).length > 0);
+      const conflict = ids.some(id => this.state.inOpenConflict(id));
+      const starts = seg.starting.length > 0;
+      const first = this.state.passages.get(seg.starting[0]?.id ?? ids[0]);
+      const claims = ids.flatMap(id => this.state.claimsOf(id));
+      return h('mark', {
+        class: ['hl', !withClaims && 'hl-bare', conflict && 'hl-conflict', ids.length > 1 && 'hl-overlap'],
+        dataset: { passages: ids.join(' '), start: seg.start, end: seg.end },
+        // One tab stop per passage, at its first segment.
+        tabindex: starts ? '0' : null,
+        role: starts ? 'button' : null,
+        'aria-pressed': starts ? 'false' : null,
+        'aria-label': starts
+          ? `${clip(first.exact, 80)}: ${claims.length ? claims.map(c => describeValue(c.value).main).join('; ') : 'passage without a claim'}${conflict ? ' (in conflict)' : ''}`
+          : null,
+        title: claims.length ? `${plural(claims.length, 'claim')}${conflict ? ', in conflict' : ''}` : 'passage without a claim',
+      }, seg.text);
+    });
+    fill(this.textEl, parts);
+
+    this.textEl.addEventListener('click', e => {
+      const mark = e.target.closest('mark.hl');
+      if (!mark) return;
+      // A click that ends a text selection is the curator selecting words, not opening a card.
+      const sel = document.getSelection();
+      if (sel && !sel.isCollapsed && this.textEl.contains(sel.anchorNode)) return;
+      this.openMark(mark);
+    });
+    this.textEl.addEventListener('keydown', e => {
+      if (e.key === 'Escape' && this.selected !== null) {
+        this.close();
+        return;
+      }
+      const mark = e.target.closest('mark.hl[tabindex]');
+      if (!mark || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      this.openMark(mark);
+    });
+  }
+
+  openMark(mark) {
+    const ids = mark.dataset.passages.split(' ').map(Number);
+    // The innermost passage is the most specific one.
+    const passage = ids.map(id => this.state.passages.get(id)).sort((a, b) => (a.end - a.start) - (b.end - b.start))[0];
+    this.open(passage.id, { focusCard: false });
+  }
+
+  /** The default panel: every claim of the article, in text order, each a way to its passage. */
+  drawIndex() {
+    const ordered = [...this.state.passages.values()].sort((a, b) => a.start - b.start)
+      .flatMap(p => this.state.claimsOf(p.id).map(c => ({ p, c })));
+    const seen = new Set();
+    const items = ordered.filter(({ c }) => !seen.has(c.id) && seen.add(c.id));
+    fill(this.aside,
+      h('div', { class: 'panel-head' }, h('h2', null, 'Claims in this article')),
+      items.length
+        ? h('ol', { class: 'claim-index' }, items.map(({ p, c }) => h('li', null,
+          h('button', { type: 'button', class: ['link-button', c.conflicts.some(x => x.status === 'open' || x.status === 'acknowledged') && 'is-conflict'],
+            onclick: () => this.open(p.id, { scroll: true, claimId: c.id }) },
+          h('span', { class: 'index-subject' }, `${c.subject.name} · ${c.property.label}`),
+          h('span', { class: 'index-value' }, clip(describeValue(c.value).main, 90))))))
+        : h('p', { class: 'muted' }, 'No claims are anchored in this text yet.'));
+    this.aside.classList.remove('has-card');
+    this.main.querySelector('.reader-layout')?.classList.remove('card-open');
+  }
+
+  async open(passageId, { scroll = false, claimId = null } = {}) {
+    const passage = this.state.passages.get(passageId);
+    this.selected = passageId;
+    for (const m of this.textEl.querySelectorAll('mark.hl')) {
+      const on = m.dataset.passages.split(' ').map(Number).includes(passageId);
+      m.classList.toggle('is-selected', on);
+      if (m.hasAttribute('aria-pressed')) m.setAttribute('aria-pressed', String(on));
+    }
+    const firstMark = this.textEl.querySelector(`mark.is-selected`);
+    if (scroll && firstMark) {
+      firstMark.scrollIntoView({ block: 'center' });
+      firstMark.focus({ preventScroll: true });
+    }
+    this.replaceUrl(readerUrl(this.state.source.id, { passage: passageId, claim: claimId || undefined }));
+
+    const claims = this.state.claimsOf(passageId);
+    this.aside.classList.add('has-card');
+    this.main.querySelector('.reader-layout').classList.add('card-open');
+    // On a phone the card is a sheet over the lower part of the screen: keep the passage above it.
+    if (firstMark && getComputedStyle(this.aside).position === 'fixed') {
+      const top = firstMark.getBoundingClientRect().top;
+      window.scrollBy(0, top - window.innerHeight * 0.15);
+    }
+    fill(this.aside,
+      h('div', { class: 'panel-head' },
+        h('h2', null, claims.length > 1 ? `${claims.length} claims in this passage` : claims.length ? 'Claim' : 'Passage'),
+        h('button', { type: 'button', class: 'close-button', 'aria-label': 'Close the claim card', onclick: () => this.close() }, '×')),
+      h('blockquote', { class: 'panel-quote' }, passage.exact),
+      loadingBlock('Loading the claim…'));
+
+    try {
+      const details = await Promise.all(claims.map(c => this.state.detail(c.id, this.signal)));
+      const otherIds = [...new Set(details.flatMap(d => d.conflicts.map(x => x.otherClaimId)))];
+      const others = new Map((await Promise.all(otherIds.map(id => this.state.detail(id, this.signal)))).map(d => [d.id, d]));
+      if (this.selected !== passageId) return;
+      this.aside.lastChild.remove();
+      if (details.length === 0) {
+        append(this.aside, h('p', { class: 'muted' }, 'This passage is anchored but no claim cites it yet.'));
+      }
+      const ordered = claimId ? [...details].sort((a, b) => (b.id === claimId) - (a.id === claimId)) : details;
+      for (const d of ordered) {
+        append(this.aside, claimCard(d, { sourceId: this.state.source.id, outlet: this.state.source.outlet, others }));
+      }
+      append(this.aside, h('p', { class: 'panel-foot' },
+        h('button', { type: 'button', class: 'link-button', onclick: () => this.close() }, '← All claims in this article')));
+    } catch (e) {
+      if (e.name === 'AbortError') return;
+      this.aside.lastChild.remove();
+      append(this.aside, problemView(e));
+    }
+  }
+
+  close() {
+    const previous = this.textEl.querySelector('mark.is-selected[tabindex]');
+    this.selected = null;
+    for (const m of this.textEl.querySelectorAll('mark.is-selected')) {
+      m.classList.remove('is-selected');
+      if (m.hasAttribute('aria-pressed')) m.setAttribute('aria-pressed', 'false');
+    }
+    this.replaceUrl(readerUrl(this.state.source.id));
+    this.drawIndex();
+    previous?.focus();
+  }
+
+  /** The current selection inside the article text, in code points, trimmed of white space. */
+  selection() {
+    const sel = document.getSelection();
+    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+    const range = sel.getRangeAt(0);
+    if (!this.textEl.contains(range.startContainer) || !this.textEl.contains(range.endContainer)) return null;
+    const from16 = textOffset(this.textEl, range.startContainer, range.startOffset);
+    const to16 = textOffset(this.textEl, range.endContainer, range.endOffset);
+    const [start, end] = this.state.text.trim(this.state.text.fromUtf16(from16), this.state.text.fromUtf16(to16));
+    if (end <= start) return null;
+    return { start, end, exact: this.state.text.slice(start, end) };
+  }
+
+  updateSelectionBar() {
+    const selection = this.selection();
+    this.currentSelection = selection;
+    if (!selection) {
+      this.selectionBar.hidden = true;
+      return;
+    }
+    fill(this.selectionBar,
+      h('p', { class: 'selection-text' },
+        h('span', { class: 'muted' }, `Selected (${plural(selection.end - selection.start, 'character')}, offsets ${selection.start}–${selection.end}): `),
+        h('q', null, clip(selection.exact, 140))),
+      h('div', { class: 'selection-actions' },
+        h('button', { type: 'button', class: 'primary', id: 'create-claim-button', onmousedown: e => e.preventDefault(), onclick: () => this.createClaim(selection) }, 'Create a claim from this passage…'),
+        h('button', { type: 'button', onmousedown: e => e.preventDefault(), onclick: () => this.anchorPassage(selection) }, 'Anchor the passage only')),
+      h('div', { class: 'selection-problem' }));
+    this.selectionBar.hidden = false;
+  }
+
+  async anchorPassage(selection) {
+    const problemBox = this.selectionBar.querySelector('.selection-problem');
+    if (!(await ensureKey())) return;
+    try {
+      const { data } = await api(`/sources/${this.state.source.id}/passages`, { method: 'POST', body: { start: selection.start, end: selection.end } });
+      flash = { kind: 'ok', text: `Anchored passage ${data.id}: “${clip(data.exact, 80)}”.` };
+      this.navigate(readerUrl(this.state.source.id, { passage: data.id }), { replace: true, keepScroll: true });
+    } catch (e) {
+      fill(problemBox, problemView(e));
+    }
+  }
+
+  async createClaim(selection) {
+    const created = await openClaimForm({ source: this.state.source, selection });
+    if (!created) return;
+    const passageId = created.evidence.find(e => e.source.id === this.state.source.id)?.passageId;
+    const opened = created.conflicts.filter(c => c.status === 'open');
+    flash = opened.length
+      ? { kind: 'conflict', text: `Claim ${created.id} saved, and it contradicts what is already recorded: it opened ${plural(opened.length, 'conflict')}.`, conflicts: opened }
+      : { kind: 'ok', text: `Claim ${created.id} saved: ${describeValue(created.value).main}.` };
+    getSelection()?.removeAllRanges();
+    this.navigate(readerUrl(this.state.source.id, { passage: passageId, claim: created.id }), { replace: true, keepScroll: true });
+  }
+}
+
+function flashView(message) {
+  return h('div', { class: ['flash', `flash-${message.kind}`], role: message.kind === 'conflict' ? 'alert' : 'status' },
+    h('p', null, message.text),
+    message.conflicts
+      ? h('ul', { class: 'plain-list' }, message.conflicts.map(c => h('li', null,
+        link(conflictUrl(c.id), { class: 'flash-link' }, `Conflict ${c.id}`), ` with claim ${c.otherClaimId}: compare both passages side by side →`)))
+      : null);
+}
