@@ -2,6 +2,7 @@ using ClaimTracker.Api.Changes;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Figures;
+using ClaimTracker.Api.Health;
 using ClaimTracker.Api.Imports;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
@@ -39,6 +40,7 @@ catch (Exception e) when (e is MigrationException or EmbeddedPostgresException o
 
 app.UseClaimTrackerPipeline();
 
+app.MapHealth();
 app.MapSources();
 app.MapPassages();
 app.MapSubjects();

@@ -13,18 +13,12 @@ public static class ClaimsEndpoints
             .ProducesProblems(422)
             .WithSummary("Add a claim with its evidence")
             .WithDescription("Subject and property, a value typed by the property, who asserts it, when it holds and when it was said, and at least one supporting passage (an existing one, or a new one by quote or offsets). Answers with the claim and its ETag.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         group.MapGet("/", ListClaims.Handle)
             .WithName("ListClaims")
             .WithSummary("Query claims")
             .WithDescription("All filters combine. Keyset pagination; facets count the whole filtered set. Retracted claims are left out unless status=retracted.");
-
-        group.MapGet("/export", ExportClaims.Handle)
-            .WithName("ExportClaims")
-            .Produces<string>(200, "application/x-ndjson", "text/csv", "application/ld+json")
-            .WithSummary("Export a claims query as NDJSON, CSV or JSON-LD")
-            .WithDescription("Takes the same filters as GET /claims and streams every matching claim. JSON-LD uses schema.org Claim for claims and W3C Web Annotation (with TextPositionSelector and TextQuoteSelector) for their evidence.");
 
         group.MapGet("/{id}", GetClaim.Handle)
             .WithName("GetClaim")
@@ -37,21 +31,28 @@ public static class ClaimsEndpoints
             .ProducesProblems(404, 409, 412, 422, 428)
             .WithSummary("Revise a claim")
             .WithDescription("Only the fields sent change; an empty string clears an optional one. Needs If-Match with the ETag read (428 without it, 412 when the claim has changed since). Every revision is kept with its reason.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         group.MapDelete("/{id}", RetractClaim.Handle)
             .WithName("RetractClaim")
             .ProducesProblems(404, 409, 412, 428)
             .WithSummary("Retract a claim")
             .WithDescription("Marks the claim retracted with the reason given; it is kept, never erased, and reads as retracted. Needs If-Match.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         group.MapPost("/{id}/evidence", AddEvidence.Handle)
             .WithName("AddClaimEvidence")
             .ProducesProblems(404, 409, 412, 422)
             .WithSummary("Add a passage as evidence of a claim")
             .WithDescription("The same claim reported by another article gets another evidence link, not another claim. If-Match is optional.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
+
+        routes.MapGroup("/exports").WithTags("Claims").WithValidation()
+            .MapGet("/claims", ExportClaims.Handle)
+            .WithName("ExportClaims")
+            .Produces<string>(200, "application/x-ndjson", "text/csv", "application/ld+json")
+            .WithSummary("Export a claims query as NDJSON, CSV or JSON-LD")
+            .WithDescription("Takes the same filters as GET /claims and streams every matching claim. JSON-LD uses schema.org Claim for claims and W3C Web Annotation (with TextPositionSelector and TextQuoteSelector) for their evidence.");
 
         group.MapGet("/{id}/history", ClaimHistory.Handle)
             .WithName("GetClaimHistory")

@@ -48,7 +48,8 @@ public sealed record CreateClaimRequest(
             RuleFor(r => r.Value).SetValidator(new ClaimValueInput.Validator());
             RuleFor(r => r.Evidence).NotEmpty().WithMessage("must hold at least one supporting passage.")
                 .Must(e => e.Length <= 50).WithMessage("must hold at most 50 items.");
-            RuleFor(r => r.Evidence).Must(e => e.Any(x => x.Stance == EvidenceStance.Supports)).When(r => r.Evidence.Length > 0)
+            RuleForEach(r => r.Evidence).NotNull().WithMessage("must be an object, not null.");
+            RuleFor(r => r.Evidence).Must(e => e.Any(x => x?.Stance == EvidenceStance.Supports)).When(r => r.Evidence.Length > 0)
                 .WithMessage("must hold at least one passage that supports the claim.");
             RuleForEach(r => r.Evidence).SetValidator(new EvidenceInput.Validator());
             RuleFor(r => r.Subject).NotEmpty().When(r => r.SubjectId is null).WithMessage("or subjectId is required.");
@@ -73,15 +74,14 @@ public sealed record CreateClaimRequest(
 public static class CreateClaim
 {
     public static async Task<Results<Created<ClaimDetail>, ProblemHttpResult>> Handle(
-        CreateClaimRequest request, NpgsqlDataSource db, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+        CreateClaimRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var (claim, problem) = await WriteAsync(connection, tx, request, user.CuratorId(), ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
+        var (claim, problem) = await WriteAsync(connection, tx, request, write.CuratorId, ct);
         if (problem is not null) return problem;
-        await tx.CommitAsync(ct);
-        response.Headers.ETag = claim!.ETag;
-        return TypedResults.Created($"/claims/{claim.Id}", claim);
+        http.Response.Headers.ETag = claim!.ETag;
+        return await write.CommitAsync(TypedResults.Created($"/claims/{claim.Id}", claim), ct);
     }
 
     /// <summary>Resolves, checks and stores a claim with its evidence inside the caller's transaction.</summary>

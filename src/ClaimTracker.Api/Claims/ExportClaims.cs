@@ -23,10 +23,9 @@ public static class ExportClaims
 
     /// <param name="format">ndjson, csv or jsonld.</param>
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Handle(
-        [AsParameters] ClaimFilterQuery filterQuery, [FromQuery] string? format, HttpContext http, NpgsqlDataSource db,
+        [AsParameters] ClaimFilterQuery filterQuery, [FromQuery] string format, HttpContext http, NpgsqlDataSource db,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
-        if (format is null) return Problems.BadParameter("format", "is required: ndjson, csv or jsonld.");
         if (!ClaimFilter.TryEnum<ExportFormat>(format, out var kind)) return Problems.BadParameter("format", "must be one of: ndjson, csv, jsonld.");
 
         await using var connection = await db.OpenConnectionAsync(ct);

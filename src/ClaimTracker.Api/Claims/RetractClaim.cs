@@ -11,15 +11,15 @@ public static class RetractClaim
 {
     /// <param name="reason">Why the claim is retracted; required, kept with the claim and in its history.</param>
     public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult, ValidationProblem>> Handle(
-        long id, [FromQuery] string? reason, HttpRequest http, NpgsqlDataSource db, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+        long id, [FromQuery] string reason, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(reason)) return Problems.BadParameter("reason", "is required: say why the claim is retracted.");
         if (reason.Length > 2_000) return Problems.BadParameter("reason", "must be at most 2000 characters.");
-        var match = Preconditions.IfMatch(http);
+        var match = Preconditions.IfMatch(http.Request);
         if (match.Problem is not null) return match.Problem;
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         var current = await UpdateClaim.CurrentAsync(connection, tx, id, ct);
         if (current is null) return Problems.NotFound("Claim", id);
         if (match.Version is { } expected && expected != current.Version) return Preconditions.Stale("claim", current.Version);
@@ -30,12 +30,11 @@ public static class RetractClaim
 
         var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
         var fields = current.Fields with { Status = ClaimStatus.Retracted, RetractedReason = reason.Trim() };
-        await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields, user.CuratorId(), ct);
-        await ConflictMaintenance.MaintainAsync(connection, tx, [id], user.CuratorId(), ct);
+        await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields, write.CuratorId, ct);
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], write.CuratorId, ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
-        await ClaimWriter.RecordAsync(connection, tx, id, "retracted", reason.Trim(), before, after, user.CuratorId(), ct);
-        await tx.CommitAsync(ct);
-        response.Headers.ETag = after.ETag;
-        return TypedResults.Ok(after);
+        await ClaimWriter.RecordAsync(connection, tx, id, "retracted", reason.Trim(), before, after, write.CuratorId, ct);
+        http.Response.Headers.ETag = after.ETag;
+        return await write.CommitAsync(TypedResults.Ok(after), ct);
     }
 }

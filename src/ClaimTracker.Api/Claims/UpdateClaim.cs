@@ -67,13 +67,13 @@ public sealed record UpdateClaimRequest(
 public static class UpdateClaim
 {
     public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult>> Handle(
-        long id, UpdateClaimRequest request, HttpRequest http, NpgsqlDataSource db, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+        long id, UpdateClaimRequest request, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        var match = Preconditions.IfMatch(http);
+        var match = Preconditions.IfMatch(http.Request);
         if (match.Problem is not null) return match.Problem;
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         var current = await CurrentAsync(connection, tx, id, ct);
         if (current is null) return Problems.NotFound("Claim", id);
         if (match.Version is { } expected && expected != current.Version) return Preconditions.Stale("claim", current.Version);
@@ -86,17 +86,16 @@ public static class UpdateClaim
         if (problem is not null) return problem;
 
         var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
-        if (!await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields!, user.CuratorId(), ct))
+        if (!await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields!, write.CuratorId, ct))
         {
             return Preconditions.Stale("claim", current.Version + 1);
         }
         await ClaimWriter.RefreshSearchAsync(connection, tx, id, ct);
-        await ConflictMaintenance.MaintainAsync(connection, tx, [id], user.CuratorId(), ct);
+        await ConflictMaintenance.MaintainAsync(connection, tx, [id], write.CuratorId, ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
-        await ClaimWriter.RecordAsync(connection, tx, id, "revised", request.Reason, before, after, user.CuratorId(), ct);
-        await tx.CommitAsync(ct);
-        response.Headers.ETag = after.ETag;
-        return TypedResults.Ok(after);
+        await ClaimWriter.RecordAsync(connection, tx, id, "revised", request.Reason, before, after, write.CuratorId, ct);
+        http.Response.Headers.ETag = after.ETag;
+        return await write.CommitAsync(TypedResults.Ok(after), ct);
     }
 
     public sealed record Current(int Version, ClaimFields Fields);

@@ -24,7 +24,7 @@ public static class ConflictsEndpoints
             .ProducesProblems(404, 409, 412, 422, 428)
             .WithSummary("Acknowledge or resolve a conflict")
             .WithDescription("Set status, note and the preferred claim (it becomes preferred, the other deprecated, each a claim revision). Resolving needs a note. Needs If-Match.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         routes.MapGroup("/claims").WithTags("Conflicts").WithValidation()
             .MapPost("/{id}/contradicts", LinkContradiction.Handle)
@@ -32,6 +32,6 @@ public static class ConflictsEndpoints
             .ProducesProblems(404, 409, 422)
             .WithSummary("Link two claims as contradicting each other")
             .WithDescription("A curator's judgement, for contradictions the value rules cannot see. Opens a conflict (rule contradicts) between the two claims.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
     }
 }

@@ -21,11 +21,11 @@ public sealed record LinkContradictionRequest(long ClaimId, string? Note = null)
 public static class LinkContradiction
 {
     public static async Task<Results<Created<ConflictDetail>, ProblemHttpResult>> Handle(
-        long id, LinkContradictionRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+        long id, LinkContradictionRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
         if (request.ClaimId == id) return Problems.Unprocessable("claimId", "must be another claim: a claim cannot contradict itself.");
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         var statuses = (await connection.QueryAsync<(long Id, string Status)>(new CommandDefinition(
             "select id, status from claims where id = any(@ids) for share", new { ids = new[] { id, request.ClaimId } }, tx, cancellationToken: ct)))
             .ToDictionary(c => c.Id, c => c.Status);
@@ -36,7 +36,7 @@ public static class LinkContradiction
             return Problems.Conflict("A retracted claim contradicts nothing.", $"Claim {retracted.Key} is retracted.");
         }
 
-        var curatorId = user.CuratorId();
+        var curatorId = write.CuratorId;
         var linked = await connection.ExecuteAsync(new CommandDefinition("""
             insert into claim_links (from_claim, to_claim, note, created_by)
             select @id, @other, @note, @curatorId
@@ -51,7 +51,6 @@ public static class LinkContradiction
             "select id from conflicts where claim_a = least(@id, @other) and claim_b = greatest(@id, @other)",
             new { id, other = request.ClaimId }, tx, cancellationToken: ct));
         var conflict = (await ConflictQuery.LoadAsync(connection, tx, conflictId, ct))!;
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/conflicts/{conflictId}", conflict);
+        return await write.CommitAsync(TypedResults.Created($"/conflicts/{conflictId}", conflict), ct);
     }
 }

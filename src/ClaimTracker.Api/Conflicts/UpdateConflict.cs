@@ -28,13 +28,13 @@ public sealed record UpdateConflictRequest(ConflictStatus? Status = null, string
 public static class UpdateConflict
 {
     public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> Handle(
-        long id, UpdateConflictRequest request, HttpRequest http, NpgsqlDataSource db, ClaimsPrincipal user, HttpResponse response, CancellationToken ct)
+        long id, UpdateConflictRequest request, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
-        var match = Preconditions.IfMatch(http);
+        var match = Preconditions.IfMatch(http.Request);
         if (match.Problem is not null) return match.Problem;
 
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         var current = await connection.QuerySingleOrDefaultAsync<ConflictQuery.Row>(new CommandDefinition(
             "select f.* from conflicts f where f.id = @id for update", new { id }, tx, cancellationToken: ct));
         if (current is null) return Problems.NotFound("Conflict", id);
@@ -55,7 +55,7 @@ public static class UpdateConflict
             return Problems.Unprocessable("preferredClaimId", $"must be one of the conflict's claims, {current.ClaimA} or {current.ClaimB}.");
         }
 
-        var curatorId = user.CuratorId();
+        var curatorId = write.CuratorId;
         await connection.ExecuteAsync(new CommandDefinition("""
             update conflicts set status = @status, note = @note, preferred_claim_id = coalesce(@preferred, preferred_claim_id),
                    version = version + 1, updated_at = now(), updated_by = @curatorId
@@ -69,9 +69,8 @@ public static class UpdateConflict
             await RankAsync(connection, tx, loser, ClaimRank.Deprecated, $"Claim {winner} preferred in conflict {id}" + (note is null ? "." : $": {note}"), curatorId, ct);
         }
         var conflict = (await ConflictQuery.LoadAsync(connection, tx, id, ct))!;
-        await tx.CommitAsync(ct);
-        response.Headers.ETag = conflict.ETag;
-        return TypedResults.Ok(conflict);
+        http.Response.Headers.ETag = conflict.ETag;
+        return await write.CommitAsync(TypedResults.Ok(conflict), ct);
     }
 
     /// <summary>A rank change is a claim revision like any other, with its reason in the history.</summary>

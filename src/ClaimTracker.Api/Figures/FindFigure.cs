@@ -32,9 +32,8 @@ public static class FindFigure
     /// <param name="unit">Only quantities in this unit (troops, people).</param>
     /// <param name="property">Only claims with this property key.</param>
     public static async Task<Results<Ok<FigureResult>, ValidationProblem>> Handle(
-        [FromQuery] string? value, [FromQuery] string? unit, [FromQuery] string? property, NpgsqlDataSource db, CancellationToken ct)
+        [FromQuery] string value, [FromQuery] string? unit, [FromQuery] string? property, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (value is null) return Problems.BadParameter("value", "is required: the figure to look up, such as 2500.");
         if (ClaimFilter.ParseFigure(value) is not { } figure) return Problems.BadParameter("value", "must be a number, such as 2500 or 2,500.");
 
         await using var connection = await db.OpenConnectionAsync(ct);

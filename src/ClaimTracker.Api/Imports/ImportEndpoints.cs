@@ -27,11 +27,12 @@ public static class ImportEndpoints
                 and nothing is written.
                 """)
             .Accepts<string>(MediaType)
+            .WithMetadata(new StreamedBodyMetadata())
             .ProducesProblems(422)
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
     }
 
-    public static async Task<Results<Ok<ImportReport>, ProblemHttpResult>> Handle(
+    public static async Task<Results<Ok<ImportReport>, ProblemHttpResult, EmptyHttpResult>> Handle(
         HttpContext http, NpgsqlDataSource db, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration,
         ILoggerFactory logs, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -47,7 +48,14 @@ public static class ImportEndpoints
         }
 
         var importer = new Importer(db, json.Value.SerializerOptions, logs.CreateLogger<Importer>());
-        var report = await importer.RunAsync(http.Request.Body, user.CuratorId(), null, ct);
+        var key = http.Features.Get<IdempotencyRequest>() is { } k ? new Importer.Key(k.CuratorId, k.Key, http.Request.Path.Value!) : null;
+        var outcome = await importer.RunAsync(http.Request.Body, user.CuratorId(), key, null, ct);
+        if (outcome.Replay is { } replay)
+        {
+            await replay.AnswerAsync(http, outcome.Sha256);
+            return TypedResults.Empty;
+        }
+        var report = outcome.Report!;
         if (report.Committed) return TypedResults.Ok(report);
         return TypedResults.Problem(statusCode: 422, title: "The import was refused; nothing was written.",
             detail: $"{report.RejectedCount} of {report.Lines} lines were rejected. The first: line {report.Rejected[0].Line}, {report.Rejected[0].Field}: {report.Rejected[0].Reason}",

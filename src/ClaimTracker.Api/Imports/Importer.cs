@@ -32,7 +32,16 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
     public sealed record Progress(long Lines, long Claims, double Seconds);
 
-    public async Task<ImportReport> RunAsync(Stream body, long curatorId, Action<Progress>? progress, CancellationToken ct)
+    /// <summary>An Idempotency-Key for the import: recorded with the import's own transaction.</summary>
+    public sealed record Key(long CuratorId, string Value, string Path);
+
+    /// <summary>What an import came to: a report, or (a retry of a recorded key) the recorded answer to give.</summary>
+    public sealed record Outcome(ImportReport? Report, Recorded? Replay, byte[] Sha256);
+
+    public async Task<ImportReport> RunAsync(Stream body, long curatorId, Action<Progress>? progress, CancellationToken ct) =>
+        (await RunAsync(body, curatorId, null, progress, ct)).Report!;
+
+    public async Task<Outcome> RunAsync(Stream body, long curatorId, Key? key, Action<Progress>? progress, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -40,6 +49,18 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         // Imports take turns (their conflict computation locks the claims table) and may run long.
         await connection.ExecuteAsync(new CommandDefinition(
             "select pg_advisory_xact_lock(7406451); set local statement_timeout = 0", transaction: tx, cancellationToken: ct));
+        // The body is hashed as it is read, for its Idempotency-Key.
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"POST {key?.Path}\n"));
+        if (key is not null && await Recorded.FindAsync(connection, tx, key.CuratorId, key.Value, ct) is { } recorded)
+        {
+            // A retry (imports take turns, so the first has committed): answer as before if it is the same body.
+            var buffer = new byte[64 * 1024];
+            int n;
+            while ((n = await body.ReadAsync(buffer, ct)) > 0) sha.AppendData(buffer, 0, n);
+            return new Outcome(null, recorded, sha.GetHashAndReset());
+        }
+        body = new HashingStream(body, sha);
 
         var run = new Run(connection, tx, curatorId, json, ct);
         await run.LoadVocabularyAsync();
@@ -70,18 +91,30 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
         }
 
+        // Read to the end, so that the hash covers the whole body even after a rejection stopped the reading.
+        await body.CopyToAsync(Stream.Null, ct);
+        var requestSha = sha.GetHashAndReset();
         if (run.RejectedCount > 0)
         {
             await tx.RollbackAsync(ct);
-            return run.Report(false, line, 0, clock.Elapsed.TotalSeconds);
+            return new Outcome(run.Report(false, line, 0, clock.Elapsed.TotalSeconds), null, requestSha);
         }
         await run.FlushAsync();
         var conflicts = await run.OpenConflictsAsync();
+        var report = run.Report(true, line, conflicts, clock.Elapsed.TotalSeconds);
+        if (key is not null)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("""
+                insert into idempotency_keys (curator_id, key, method, path, request_sha256, status, content_type, body)
+                values (@CuratorId, @Value, 'POST', @Path, @requestSha, 200, 'application/json; charset=utf-8', @body)
+                """, new { key.CuratorId, key.Value, key.Path, requestSha, body = JsonSerializer.SerializeToUtf8Bytes(report, json) },
+                tx, cancellationToken: ct));
+        }
         await tx.CommitAsync(ct);
         progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds));
         logger.LogInformation("Import committed: {Lines} lines, {Claims} claims, {Conflicts} conflicts, {Seconds:F1} s",
             line, run.Counts.Claims, conflicts, clock.Elapsed.TotalSeconds);
-        return run.Report(true, line, conflicts, clock.Elapsed.TotalSeconds);
+        return new Outcome(report, null, requestSha);
     }
 
     /// <summary>The state of one import: what has been seen, what is buffered, what was rejected.</summary>
@@ -335,6 +368,11 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             for (var i = 0; i < c.Evidence.Length; i++)
             {
                 var e = c.Evidence[i];
+                if (e is null)
+                {
+                    Reject(line, $"evidence[{i}]", "must be an object, not null.");
+                    return;
+                }
                 if (e.Passage is not null)
                 {
                     if (!_passageRefs.TryGetValue(e.Passage, out var passage))
@@ -474,4 +512,34 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             return queue.Dequeue();
         }
     }
+}
+
+/// <summary>Passes a stream through, adding every byte read to a hash.</summary>
+internal sealed class HashingStream(Stream inner, System.Security.Cryptography.IncrementalHash hash) : Stream
+{
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count)
+    {
+        var n = inner.Read(buffer, offset, count);
+        hash.AppendData(buffer, offset, n);
+        return n;
+    }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken ct = default)
+    {
+        var n = await inner.ReadAsync(buffer, ct);
+        hash.AppendData(buffer.Span[..n]);
+        return n;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

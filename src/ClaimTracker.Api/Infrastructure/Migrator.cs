@@ -70,7 +70,8 @@ public static partial class Migrator
         NpgsqlDataSource dataSource, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken ct = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: ct));
+        // Migrations may legitimately run long (an index on a big table): no statement timeout here.
+        await connection.ExecuteAsync(new CommandDefinition("set statement_timeout = 0; select pg_advisory_lock(@key)", new { key = AdvisoryLockKey }, cancellationToken: ct));
         try
         {
             await connection.ExecuteAsync(new CommandDefinition("""

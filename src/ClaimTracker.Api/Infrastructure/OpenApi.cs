@@ -6,6 +6,21 @@ namespace ClaimTracker.Api.Infrastructure;
 /// <summary>The served (and committed) contract: document info, the API-key scheme, and which operations need it.</summary>
 public static class OpenApi
 {
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Sources", "The articles, each with its exact text (Unicode NFC) and SHA-256."),
+        ("Passages", "Spans of a source's text, anchored by code-point offsets and by quote with context (W3C Web Annotation selectors)."),
+        ("Subjects", "The entities claims are about, and the people and bodies that assert them; names and aliases resolve."),
+        ("Properties", "The vocabulary of what can be claimed, each with the type of its values."),
+        ("Claims", "Checkable statements: a subject, a property, a typed value, who asserts it, and the passages that support it."),
+        ("Conflicts", "Where claims cannot both be true, kept current in the transaction of every claim write."),
+        ("Figures", "Which articles support a figure."),
+        ("Timeline", "Dated claims in order at their real precision, and deadlines tracked against later claims."),
+        ("Changes", "A feed of every claim change, for staying in sync."),
+        ("Import", "Bulk import from NDJSON, all or nothing."),
+        ("Health", "Liveness and readiness."),
+    ];
+
     public static void Configure(OpenApiOptions options)
     {
         options.AddDocumentTransformer((document, _, _) =>
@@ -17,8 +32,11 @@ public static class OpenApi
                 Description = "Claims extracted from news reports, each tied to the exact passage that supports it. " +
                               "Reads are open; writes need a curator API key as 'Authorization: Bearer <key>'.",
             };
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             // The document must not depend on the host that asked for it: it is committed as openapi.yaml.
-            document.Servers = [];
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The ClaimTracker instance serving this document" }];
+            // Reads need no key (an empty requirement); writes override this with the API key.
+            document.Security = [new OpenApiSecurityRequirement()];
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[ApiKeys.Scheme] = new OpenApiSecurityScheme
@@ -40,6 +58,22 @@ public static class OpenApi
             {
                 operation.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeys.Scheme, context.Document)] = [] }];
                 problems.Add((401, "No curator API key, or a wrong or revoked one."));
+            }
+            if (needsKey && context.Description.HttpMethod == "POST")
+            {
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new OpenApiParameter
+                {
+                    Name = IdempotencyMiddleware.Header,
+                    In = ParameterLocation.Header,
+                    Description = "Makes the POST safe to retry: a retry with the same key and body gets the first answer back and writes nothing; the same key with another body is a 422. Keys are kept at least 24 hours.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                });
+                problems.Add((422, "The request cannot be carried out, or its Idempotency-Key was used for another request."));
+            }
+            if (!context.Description.RelativePath!.StartsWith("health", StringComparison.Ordinal))
+            {
+                problems.Add((429, "Over the rate limit (writes per curator key, reads per client address); retry after the Retry-After seconds."));
             }
             if (operation.RequestBody is not null)
             {

@@ -10,7 +10,7 @@ public enum DatePrecision { Day, Month, Year }
 /// </summary>
 public readonly record struct PartialDate(DateOnly Start, DatePrecision Precision)
 {
-    public const string Format = "YYYY, YYYY-MM or YYYY-MM-DD";
+    public const string Format = "YYYY, YYYY-MM or YYYY-MM-DD (years 0001 to 9998)";
 
     /// <summary>The first day after the period.</summary>
     public DateOnly End => Precision switch
@@ -23,7 +23,8 @@ public readonly record struct PartialDate(DateOnly Start, DatePrecision Precisio
     public static bool TryParse(string? text, out PartialDate date)
     {
         date = default;
-        if (string.IsNullOrEmpty(text)) return false;
+        // The period after 9998 would end past the last representable day.
+        if (string.IsNullOrEmpty(text) || text.StartsWith("9999", StringComparison.Ordinal)) return false;
         var inv = CultureInfo.InvariantCulture;
         switch (text.Length)
         {

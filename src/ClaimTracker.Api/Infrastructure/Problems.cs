@@ -54,9 +54,13 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 return (409, "The resource already exists.", $"A unique constraint was violated ({pg.ConstraintName}).", null);
             case PostgresException { SqlState: PostgresErrorCodes.ForeignKeyViolation } pg:
                 return (422, "The request refers to something that does not exist.", $"A reference was not found ({pg.ConstraintName}).", null);
+            case PostgresException { SqlState: PostgresErrorCodes.CheckViolation } pg:
+                return (422, "The values do not fit together.", $"A rule of the data was broken ({pg.ConstraintName}).", null);
             case PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }:
                 return (503, "The query took too long.", "The database cancelled the query at its statement timeout; narrow the query or retry later.", null);
-            case NpgsqlException { IsTransient: true } or NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException }:
+            case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } or
+                NpgsqlException { IsTransient: true } or NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException }:
                 return (503, "The database is unavailable.", "The database could not be reached; retry shortly.", null);
             default:
                 return (500, "An unexpected error occurred.", "The error was logged; the request changed nothing.", null);
@@ -160,9 +164,22 @@ public static class Problems
         return cut > 0 ? message[..cut] : message;
     }
 
+    /// <summary>Answers with a problem from outside an endpoint (middleware), through the same problem+json writer.</summary>
+    public static Task WriteAsync(HttpContext http, IResult problem) => problem.ExecuteAsync(http);
+
     /// <summary>Adds the request id to every problem, so a user's report can be matched to the server's log.</summary>
     public static void AddRequestId(ProblemDetailsContext context)
     {
+        // Problems the framework writes (no route, method not allowed) come without a detail: say it in words.
+        var http = context.HttpContext;
+        context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+        {
+            404 => $"Nothing is found at {http.Request.Path}.",
+            405 => $"{http.Request.Method} is not allowed on {http.Request.Path}; the Allow header lists what is.",
+            413 => "The request body is larger than the configured limit.",
+            415 => "The request body must be JSON (application/json).",
+            _ => context.ProblemDetails.Title,
+        };
         context.ProblemDetails.Extensions["requestId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
     }
 }

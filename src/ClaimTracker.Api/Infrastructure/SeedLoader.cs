@@ -63,7 +63,8 @@ public static class SeedLoader
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             // Two instances starting together must not both load the same article.
-            await connection.ExecuteAsync(new CommandDefinition("select pg_advisory_xact_lock(@AdvisoryLockKey)", new { AdvisoryLockKey }, tx, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "select pg_advisory_xact_lock(@AdvisoryLockKey); set local statement_timeout = 0", new { AdvisoryLockKey }, tx, cancellationToken: ct));
             var body = CodePoints.Nfc(article.Source.Body);
             var present = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select exists (select 1 from source_revisions where body_sha256 = @sha)",

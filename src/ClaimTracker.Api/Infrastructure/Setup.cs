@@ -20,6 +20,7 @@ public static class Setup
         services.AddSingleton<Database>();
         // As a hosted service the database is stopped by the host's shutdown, which waits for it.
         services.AddHostedService(sp => sp.GetRequiredService<Database>());
+        services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
             o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("ClaimTracker:MaxRequestBodyBytes") ?? 4 * 1024 * 1024);
@@ -37,15 +38,20 @@ public static class Setup
             .AddPolicy(ApiKeys.CuratorPolicy, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireAuthenticatedUser());
 
         services.AddOpenApi(OpenApi.Configure);
+        services.AddProtection(builder.Configuration);
     }
 
     public static void UseClaimTrackerPipeline(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         // Errors the framework answers with an empty body (404 no route, 405, 415) get problem+json too.
         app.UseStatusCodePages();
+        app.UseCors(Protection.CorsPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
+        app.UseMiddleware<IdempotencyMiddleware>();
         // The web page (wwwroot) is static and uses the public API only.
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -63,6 +69,7 @@ public static class Json
         // Strict reading: unknown fields, missing required fields, nulls in non-nullable fields and numbers sent as
         // strings are all refused with a 400 that names the field, instead of being silently dropped or defaulted.
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.PropertyNameCaseInsensitive = false;
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.NumberHandling = JsonNumberHandling.Strict;

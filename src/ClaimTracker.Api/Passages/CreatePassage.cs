@@ -33,11 +33,11 @@ public sealed record CreatePassageRequest(int? Start = null, int? End = null, st
 public static class CreatePassage
 {
     public static async Task<Results<Created<PassageDetail>, ProblemHttpResult>> Handle(
-        long id, CreatePassageRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+        long id, CreatePassageRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await AnchorAsync(connection, tx, id, request, user.CuratorId(), ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
+        var result = await AnchorAsync(connection, tx, id, request, write.CuratorId, ct);
         if (result.SourceMissing) return Problems.NotFound("Source", id);
         if (result.Failure is not null) return result.Failure.ToProblem();
         if (!result.Created)
@@ -47,8 +47,7 @@ public static class CreatePassage
                 new Dictionary<string, object?> { ["existingPassageId"] = result.PassageId, ["existing"] = $"/passages/{result.PassageId}" });
         }
         var passage = (await PassageRow.QueryAsync(connection, tx, "p.id = @id", new { id = result.PassageId }, ct))[0].ToDetail();
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/passages/{passage.Id}", passage);
+        return await write.CommitAsync(TypedResults.Created($"/passages/{passage.Id}", passage), ct);
     }
 
     public sealed record Outcome(long PassageId, bool Created, AnchorFailure? Failure = null, bool SourceMissing = false);

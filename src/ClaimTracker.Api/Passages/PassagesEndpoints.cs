@@ -13,7 +13,7 @@ public static class PassagesEndpoints
             .ProducesProblems(404, 409, 422)
             .WithSummary("Anchor a passage in a source's text")
             .WithDescription("Send code-point offsets {start, end} or a quote {exact, prefix?, suffix?}; the server computes the other form and stores both. A quote must match the text character for character.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         bySource.MapGet("/", ListPassages.Handle)
             .WithName("ListSourcePassages")

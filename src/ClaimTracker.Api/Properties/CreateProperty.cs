@@ -34,15 +34,15 @@ public sealed record CreatePropertyRequest(
 public static class CreateProperty
 {
     public static async Task<Results<Created<PropertyDetail>, ProblemHttpResult>> Handle(
-        CreatePropertyRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+        CreatePropertyRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
             insert into properties (key, label, value_type, unit, non_negative, description, created_by)
             values (@Key, @Label, @valueType, @Unit, @NonNegative, @Description, @curatorId)
             on conflict (key) do nothing
-            """, new { request.Key, request.Label, valueType = request.ValueType.Db(), request.Unit, request.NonNegative, request.Description, curatorId = user.CuratorId() },
+            """, new { request.Key, request.Label, valueType = request.ValueType.Db(), request.Unit, request.NonNegative, request.Description, curatorId = write.CuratorId },
             tx, cancellationToken: ct));
         if (inserted == 0)
         {
@@ -50,7 +50,6 @@ public static class CreateProperty
                 new Dictionary<string, object?> { ["field"] = "key", ["existing"] = $"/properties/{request.Key}" });
         }
         var created = (await ListProperties.LoadAsync(connection, tx, request.Key, ct))!;
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/properties/{request.Key}", created);
+        return await write.CommitAsync(TypedResults.Created($"/properties/{request.Key}", created), ct);
     }
 }

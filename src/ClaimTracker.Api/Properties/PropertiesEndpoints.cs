@@ -23,6 +23,6 @@ public static class PropertiesEndpoints
             .ProducesProblems(409)
             .WithSummary("Add a property to the vocabulary")
             .WithDescription("Keys are lower_snake_case and unique; a key already used is a 409.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
     }
 }

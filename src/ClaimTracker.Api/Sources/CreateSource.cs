@@ -50,7 +50,9 @@ public sealed record CreateSourceRequest(
             RuleFor(r => r.Provenance)
                 .Must(p => p is null || p.Keys.All(Fields.Contains))
                 .WithMessage($"keys must be field names of the source: {string.Join(", ", Fields)}.")
-                .Must(p => p is null || p.Values.All(v => v.Length <= 2_000))
+                .Must(p => p is null || p.Values.All(v => v is not null))
+                .WithMessage("notes must be text, not null.")
+                .Must(p => p is null || p.Values.All(v => v is null || v.Length <= 2_000))
                 .WithMessage("notes must be at most 2000 characters.");
         }
     }
@@ -59,10 +61,10 @@ public sealed record CreateSourceRequest(
 public static class CreateSource
 {
     public static async Task<Results<Created<SourceDetail>, ProblemHttpResult>> Handle(
-        CreateSourceRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+        CreateSourceRequest request, NpgsqlDataSource db, ClaimsPrincipal user, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         if (await FindDuplicateAsync(connection, tx, request, ct) is { } duplicate)
         {
             return DuplicateProblem(duplicate);
@@ -71,7 +73,7 @@ public static class CreateSource
         long id;
         try
         {
-            id = await InsertAsync(connection, tx, request, user.CuratorId(), ct);
+            id = await InsertAsync(connection, tx, request, write.CuratorId, ct);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -82,8 +84,7 @@ public static class CreateSource
             throw;
         }
         var created = await GetSource.LoadAsync(connection, tx, id, null, ct);
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/sources/{id}", created);
+        return await write.CommitAsync(TypedResults.Created($"/sources/{id}", created), ct);
     }
 
     /// <summary>Writes a source and its first revision inside the caller's transaction.</summary>

@@ -13,7 +13,7 @@ public static class SourcesEndpoints
             .ProducesProblems(409)
             .WithSummary("Add a source (an article) with its full text")
             .WithDescription("Stores the text exactly, in Unicode NFC, with its SHA-256. The same text or the same URL a second time is a 409 naming the source that has it.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         group.MapGet("/", ListSources.Handle)
             .WithName("ListSources")

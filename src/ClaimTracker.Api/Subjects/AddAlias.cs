@@ -17,10 +17,10 @@ public sealed record AddAliasRequest(string Alias)
 public static class AddAlias
 {
     public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle(
-        long id, AddAliasRequest request, NpgsqlDataSource db, CancellationToken ct)
+        long id, AddAliasRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
         if (await SubjectLookup.ByIdAsync(connection, tx, id, ct) is null) return Problems.NotFound("Subject", id);
 
         var alias = CodePoints.Nfc(request.Alias.Trim());
@@ -32,7 +32,6 @@ public static class AddAlias
             return CreateSubject.AliasTaken(alias, owner.Id, owner.Name);
         }
         var subject = (await GetSubject.LoadAsync(connection, tx, id, ct))!;
-        await tx.CommitAsync(ct);
-        return TypedResults.Ok(subject);
+        return await write.CommitAsync(TypedResults.Ok(subject), ct);
     }
 }

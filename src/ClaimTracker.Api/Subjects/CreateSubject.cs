@@ -33,15 +33,14 @@ public sealed record CreateSubjectRequest(
 public static class CreateSubject
 {
     public static async Task<Results<Created<SubjectDetail>, ProblemHttpResult>> Handle(
-        CreateSubjectRequest request, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
+        CreateSubjectRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await InsertAsync(connection, tx, request, user.CuratorId(), ct);
+        await using var write = await Write.BeginAsync(http, db, ct);
+        var (connection, tx) = (write.Connection, write.Transaction);
+        var result = await InsertAsync(connection, tx, request, write.CuratorId, ct);
         if (result.Problem is not null) return result.Problem;
         var created = (await GetSubject.LoadAsync(connection, tx, result.Id, ct))!;
-        await tx.CommitAsync(ct);
-        return TypedResults.Created($"/subjects/{result.Id}", created);
+        return await write.CommitAsync(TypedResults.Created($"/subjects/{result.Id}", created), ct);
     }
 
     public sealed record Outcome(long Id, ProblemHttpResult? Problem);

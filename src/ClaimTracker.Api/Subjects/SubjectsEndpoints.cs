@@ -13,7 +13,7 @@ public static class SubjectsEndpoints
             .ProducesProblems(409, 422)
             .WithSummary("Add a subject")
             .WithDescription("An entity claims are about, or that asserts claims: a force, a coalition, a person, an event. Its name and aliases each resolve to it, case-insensitively; a name or alias already taken is a 409 naming the subject that has it.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
 
         group.MapGet("/", ListSubjects.Handle)
             .WithName("ListSubjects")
@@ -31,6 +31,6 @@ public static class SubjectsEndpoints
             .ProducesProblems(404, 409)
             .WithSummary("Add an alias to a subject")
             .WithDescription("An alias already taken by any subject is a 409 naming that subject.")
-            .RequireAuthorization(ApiKeys.CuratorPolicy);
+            .RequireCurator();
     }
 }

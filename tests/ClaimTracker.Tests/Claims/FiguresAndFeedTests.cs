@@ -98,9 +98,9 @@ public sealed class FiguresAndFeedTests(ApiFactory api) : IClassFixture<ApiFacto
         var id = claim.GetProperty("id").GetInt64();
         var client = api.CreateClient();
 
-        var ndjson = await client.GetAsync($"/claims/export?format=ndjson&subject={world.SubjectId}");
-        var csv = await client.GetStringAsync($"/claims/export?format=csv&subject={world.SubjectId}");
-        var jsonld = JsonDocument.Parse(await client.GetStringAsync($"/claims/export?format=jsonld&subject={world.SubjectId}")).RootElement;
+        var ndjson = await client.GetAsync($"/exports/claims?format=ndjson&subject={world.SubjectId}");
+        var csv = await client.GetStringAsync($"/exports/claims?format=csv&subject={world.SubjectId}");
+        var jsonld = JsonDocument.Parse(await client.GetStringAsync($"/exports/claims?format=jsonld&subject={world.SubjectId}")).RootElement;
 
         Assert.Equal("application/x-ndjson", ndjson.Content.Headers.ContentType?.MediaType);
         var lines = (await ndjson.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -120,7 +120,7 @@ public sealed class FiguresAndFeedTests(ApiFactory api) : IClassFixture<ApiFacto
     [Fact]
     public async Task Export_needs_a_known_format()
     {
-        await (await api.CreateClient().GetAsync("/claims/export")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
-        await (await api.CreateClient().GetAsync("/claims/export?format=xml")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
+        await (await api.CreateClient().GetAsync("/exports/claims")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
+        await (await api.CreateClient().GetAsync("/exports/claims?format=xml")).ReadProblemAsync(HttpStatusCode.BadRequest, "format");
     }
 }

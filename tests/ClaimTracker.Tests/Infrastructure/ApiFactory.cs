@@ -22,6 +22,9 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
 
     private Contract? _contract;
 
+    /// <summary>Settings a test class needs beyond the defaults (set before the server starts).</summary>
+    protected virtual IEnumerable<(string Key, string Value)> Settings => [];
+
     public async ValueTask InitializeAsync()
     {
         ConnectionString = await server.CreateDatabaseAsync();
@@ -41,6 +44,10 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
         builder.UseSetting("ConnectionStrings:ClaimTracker", ConnectionString);
         // The template is seeded already; start-up still checks the migrations.
         builder.UseSetting("ClaimTracker:Seed", "false");
+        // Tests send far more than one client should; the limits themselves are tested with their own settings.
+        builder.UseSetting("ClaimTracker:RateLimits:ReadsPerSecond", "1000000");
+        builder.UseSetting("ClaimTracker:RateLimits:WritesPerMinute", "1000000");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 
     /// <summary>A client sending the key of a new curator of its own.</summary>

@@ -54,6 +54,8 @@ public sealed class PostgresServer : IAsyncLifetime
 
     private async Task StartAsync()
     {
+        // The app's Npgsql and Dapper settings, before Npgsql is first used in this process.
+        DapperSetup.Configure();
         var image = Environment.GetEnvironmentVariable(ImageVariable) is { Length: > 0 } set ? set : DefaultImage;
         if (await DockerEndpoint.AnswersAsync())
         {
@@ -86,7 +88,6 @@ public sealed class PostgresServer : IAsyncLifetime
             await connection.ExecuteAsync($"create database {Template}");
         }
         await using var template = NpgsqlDataSource.Create(For(Template));
-        DapperSetup.Configure();
         await Migrator.ApplyAsync(template, Migrator.Embedded(), NullLogger.Instance);
         await SeedLoader.LoadAsync(template, NullLogger.Instance, CancellationToken.None);
         NpgsqlConnection.ClearAllPools();

@@ -63,7 +63,7 @@ export async function render(main, params, { signal, navigate }) {
         : null,
       active.length ? link(pageUrl({ view: 'claims' }), { class: 'clear-filters' }, 'Clear all') : null,
       h('p', { class: 'exports' }, 'Export: ',
-        ['csv', 'ndjson', 'jsonld'].map((format, i) => [i ? ' · ' : '', h('a', { href: `/claims/export${query({ ...filters, format })}`, download: `claims.${format === 'jsonld' ? 'jsonld' : format}` }, format.toUpperCase())]))),
+        ['csv', 'ndjson', 'jsonld'].map((format, i) => [i ? ' · ' : '', h('a', { href: `/exports/claims${query({ ...filters, format })}`, download: `claims.${format === 'jsonld' ? 'jsonld' : format}` }, format.toUpperCase())]))),
     h('div', { class: 'claims-layout' },
       h('aside', { class: 'facets', 'aria-label': 'Facets' },
         FACETS.map(([name, label]) => facetView(name, label, facets[name] || [], filters, sort)),
