@@ -119,8 +119,8 @@ create table claims (
             when value_kind <> 'quantity' then null
             when approximation = 'exact' then numrange(amount, amount, '[]')
             when approximation = 'approximate' then numrange(
-                coalesce(lower_bound, amount * (1 - coalesce(tolerance, 0.1))),
-                coalesce(upper_bound, amount * (1 + coalesce(tolerance, 0.1))), '[]')
+                coalesce(lower_bound, amount - abs(amount) * coalesce(tolerance, 0.1)),
+                coalesce(upper_bound, amount + abs(amount) * coalesce(tolerance, 0.1)), '[]')
             when approximation = 'at_least' then numrange(coalesce(lower_bound, amount), null, '[]')
             when approximation = 'at_most' then numrange(null, coalesce(upper_bound, amount), '[]')
             else numrange(lower_bound, upper_bound, '[]')

@@ -24,6 +24,7 @@ namespace ClaimTracker.Api.Claims;
 /// <param name="Unit">Quantities in this unit (case-insensitive).</param>
 /// <param name="From">Claims whose valid time or time value overlaps the period from this date (YYYY, YYYY-MM or YYYY-MM-DD).</param>
 /// <param name="To">... to this date's period, inclusive.</param>
+/// <param name="NeedsReview">Only claims (true) or no claims (false) left without an exact or moved supporting passage by a corrected source text.</param>
 /// <param name="Q">Full-text search over the claim, its subject's names and its passages (PostgreSQL websearch syntax).</param>
 public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
@@ -40,7 +41,8 @@ public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "unit")] string? Unit,
     [property: FromQuery(Name = "from")] string? From,
     [property: FromQuery(Name = "to")] string? To,
-    [property: FromQuery(Name = "q")] string? Q);
+    [property: FromQuery(Name = "q")] string? Q,
+    [property: FromQuery(Name = "needs_review")] bool? NeedsReview = null);
 
 /// <summary>A filter turned into SQL conditions on claims (alias c) and their parameters.</summary>
 public sealed class ClaimFilter
@@ -174,6 +176,13 @@ public sealed class ClaimFilter
             p.Add("periodEnd", to?.End);
             filter.Conditions.Add("""
                 (c.valid_range && daterange(@periodStart::date, @periodEnd::date) or c.time_range && daterange(@periodStart::date, @periodEnd::date))
+                """);
+        }
+        if (query.NeedsReview is { } review)
+        {
+            filter.Conditions.Add((review ? "" : "not ") + """
+                not exists (select 1 from claim_evidence re join passages rp on rp.id = re.passage_id
+                            where re.claim_id = c.id and re.stance = 'supports' and rp.state in ('exact', 'moved'))
                 """);
         }
         if (query.Q is { } q)

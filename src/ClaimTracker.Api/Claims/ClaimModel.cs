@@ -170,8 +170,10 @@ public sealed record ValidTime(DateView? From, DateView? To);
 /// <summary>A passage supporting (or refuting) a claim, with the source that reports it.</summary>
 /// <param name="Start">Code-point offset of the passage in its source revision.</param>
 /// <param name="Revision">The source revision the offsets count in.</param>
+/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy or orphaned.</param>
 public sealed record EvidenceView(
-    long PassageId, EvidenceStance Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision, PassageSource Source);
+    long PassageId, EvidenceStance Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision,
+    Passages.AnchorState State, PassageSource Source);
 
 /// <param name="Text">The claim in words, for people.</param>
 /// <param name="AssertedBy">Who asserts the claim; null means the reporting source's own voice.</param>
@@ -180,6 +182,7 @@ public sealed record EvidenceView(
 /// <param name="Version">Changes with every revision; the ETag is "v{version}".</param>
 /// <param name="Conflicts">The claim's conflicts that are not closed.</param>
 /// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
+/// <param name="NeedsReview">True when a corrected source text left none of the claim's supporting passages exact or moved.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -198,6 +201,7 @@ public sealed record ClaimDetail(
     EvidenceView[] Evidence,
     Conflicts.ConflictRef[] Conflicts,
     Corroboration? Corroboration,
+    bool NeedsReview,
     string CreatedBy,
     DateTime CreatedAt,
     string UpdatedBy,

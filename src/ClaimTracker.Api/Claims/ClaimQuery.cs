@@ -28,7 +28,7 @@ public static class ClaimQuery
                (select coalesce(json_agg(json_build_object(
                         'passageId', e.passage_id, 'stance', e.stance,
                         'start', ps.start_offset, 'end', ps.end_offset, 'exact', ps.exact, 'prefix', ps.prefix, 'suffix', ps.suffix,
-                        'revision', r.number, 'sourceId', so.id, 'title', so.title, 'outlet', so.outlet,
+                        'revision', r.number, 'state', ps.state, 'sourceId', so.id, 'title', so.title, 'outlet', so.outlet,
                         'publishedOn', so.published_on, 'publishedPrecision', so.published_precision)
                         order by so.published_on nulls last, so.id, ps.start_offset), '[]')
                 from claim_evidence e
@@ -40,7 +40,9 @@ public static class ClaimQuery
                         'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope,
                         'otherClaimId', case when f.claim_a = c.id then f.claim_b else f.claim_a end) order by f.id), '[]')
                 from conflicts f
-                where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts
+                where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts,
+               not exists (select 1 from claim_evidence ne join passages np on np.id = ne.passage_id
+                           where ne.claim_id = c.id and ne.stance = 'supports' and np.state in ('exact', 'moved')) as needs_review
         from claims c
         join subjects s on s.id = c.subject_id
         join properties p on p.id = c.property_id
@@ -104,11 +106,12 @@ internal sealed class ClaimRow
     public DateTime UpdatedAt { get; init; }
     public string Evidence { get; init; } = "[]";
     public string Conflicts { get; init; } = "[]";
+    public bool NeedsReview { get; init; }
 
     private sealed record ConflictJson(long Id, string Status, string Rule, string Scope, long OtherClaimId);
 
     private sealed record EvidenceJson(
-        long PassageId, string Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision,
+        long PassageId, string Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision, string State,
         long SourceId, string Title, string? Outlet, DateOnly? PublishedOn, string? PublishedPrecision);
 
     public ClaimValueView Value => new(
@@ -142,11 +145,12 @@ internal sealed class ClaimRow
             DbEnum.Parse<ClaimRank>(Rank),
             Version,
             [.. evidence.Select(e => new EvidenceView(e.PassageId, DbEnum.Parse<EvidenceStance>(e.Stance), e.Start, e.End, e.Exact, e.Prefix, e.Suffix,
-                e.Revision, new PassageSource(e.SourceId, e.Title, e.Outlet, DateView.FromDb(e.PublishedOn, e.PublishedPrecision))))],
+                e.Revision, DbEnum.Parse<AnchorState>(e.State), new PassageSource(e.SourceId, e.Title, e.Outlet, DateView.FromDb(e.PublishedOn, e.PublishedPrecision))))],
             [.. (JsonSerializer.Deserialize<ConflictJson[]>(Conflicts, JsonSerializerOptions.Web) ?? []).Select(f => new ConflictRef(
                 f.Id, DbEnum.Parse<ConflictStatus>(f.Status), DbEnum.Parse<ConflictRule>(f.Rule), DbEnum.Parse<ConflictScope>(f.Scope),
                 f.OtherClaimId, $"/conflicts/{f.Id}"))],
             null,
+            NeedsReview,
             CreatedBy, CreatedAt, UpdatedBy, UpdatedAt);
     }
 }

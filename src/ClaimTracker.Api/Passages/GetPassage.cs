@@ -11,6 +11,9 @@ namespace ClaimTracker.Api.Passages;
 /// <param name="Exact">TextQuoteSelector exact: the passage's text.</param>
 /// <param name="Prefix">TextQuoteSelector prefix: up to 32 code points before the passage.</param>
 /// <param name="Suffix">TextQuoteSelector suffix: up to 32 code points after the passage.</param>
+/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy or orphaned.</param>
+/// <param name="Current">Where it stands in the latest revision, when the source has been revised since (null when orphaned).</param>
+/// <param name="CurrentRevision">The revision Current counts in.</param>
 public sealed record PassageDetail(
     long Id,
     long SourceId,
@@ -20,6 +23,9 @@ public sealed record PassageDetail(
     string Exact,
     string Prefix,
     string Suffix,
+    AnchorState State,
+    int CurrentRevision,
+    Sources.PassagePosition? Current,
     PassageSource Source,
     string CreatedBy,
     DateTime CreatedAt);
@@ -53,14 +59,25 @@ internal sealed class PassageRow
     public string? PublishedPrecision { get; init; }
     public string CreatedBy { get; init; } = "";
     public DateTime CreatedAt { get; init; }
+    public string State { get; init; } = "exact";
+    public int? CurrentRevision { get; init; }
+    public int? CurrentStart { get; init; }
+    public int? CurrentEnd { get; init; }
+    public string? CurrentExact { get; init; }
+    public string? CurrentPrefix { get; init; }
+    public string? CurrentSuffix { get; init; }
 
     public static async Task<List<PassageRow>> QueryAsync(
         NpgsqlConnection connection, NpgsqlTransaction? tx, string where, object parameters, CancellationToken ct, string orderAndLimit = "") =>
         (await connection.QueryAsync<PassageRow>(new CommandDefinition($"""
             select p.id, p.source_id, r.number as revision, p.start_offset, p.end_offset, p.exact, p.prefix, p.suffix,
-                   s.title, s.outlet, s.published_on, s.published_precision, c.name as created_by, p.created_at
+                   s.title, s.outlet, s.published_on, s.published_precision, c.name as created_by, p.created_at,
+                   p.state, cr.number as current_revision, a.start_offset as current_start, a.end_offset as current_end,
+                   a.exact as current_exact, a.prefix as current_prefix, a.suffix as current_suffix
             from passages p
             join source_revisions r on r.id = p.revision_id
+            left join passage_anchors a on a.passage_id = p.id and a.revision_id = p.state_revision_id
+            left join source_revisions cr on cr.id = p.state_revision_id
             join sources s on s.id = p.source_id
             join curators c on c.id = p.created_by
             where {where}
@@ -69,7 +86,11 @@ internal sealed class PassageRow
 
     public PassageDetail ToDetail()
     {
+        var current = CurrentRevision is null
+            ? new Sources.PassagePosition(StartOffset, EndOffset, Exact, Prefix, Suffix)
+            : CurrentStart is { } s ? new Sources.PassagePosition(s, CurrentEnd!.Value, CurrentExact!, CurrentPrefix!, CurrentSuffix!) : null;
         return new(Id, SourceId, Revision, StartOffset, EndOffset, Exact, Prefix, Suffix,
+            DbEnum.Parse<AnchorState>(State), CurrentRevision ?? Revision, current,
             new PassageSource(SourceId, Title, Outlet, DateView.FromDb(PublishedOn, PublishedPrecision)), CreatedBy, CreatedAt);
     }
 }

@@ -21,8 +21,14 @@ public static class PassagesEndpoints
             .WithSummary("List a source's passages")
             .WithDescription("In text order (by start offset), by keyset pagination.");
 
-        routes.MapGroup("/passages").WithTags("Passages").WithValidation()
-            .MapGet("/{id}", GetPassage.Handle)
+        var passages = routes.MapGroup("/passages").WithTags("Passages").WithValidation();
+
+        passages.MapGet("/review", PassagesForReview.Handle)
+            .WithName("ListPassagesForReview")
+            .WithSummary("Passages a corrected text left fuzzy or orphaned")
+            .WithDescription("Each with its text before, where a fuzzy match puts it now and its score, and the claims it is evidence of.");
+
+        passages.MapGet("/{id}", GetPassage.Handle)
             .WithName("GetPassage")
             .ProducesProblems(404)
             .WithSummary("Get a passage")

@@ -32,12 +32,14 @@ public sealed record RevisionSummary(int Number, string Sha256, int Length, stri
 
 public static class GetSource
 {
-    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    /// <param name="revision">The revision whose text to give (default: the latest).</param>
+    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle(long id, [Microsoft.AspNetCore.Mvc.FromQuery] int? revision, NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
-        return await LoadAsync(connection, null, id, null, ct) is { } source
-            ? TypedResults.Ok(source)
-            : Problems.NotFound("Source", id);
+        if (await LoadAsync(connection, null, id, revision, ct) is { } source) return TypedResults.Ok(source);
+        return revision is null || await LoadAsync(connection, null, id, null, ct) is null
+            ? Problems.NotFound("Source", id)
+            : TypedResults.Problem(statusCode: 404, title: "Revision not found.", detail: $"Source {id} has no revision {revision}.");
     }
 
     public static async Task<SourceDetail?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long id, int? revision, CancellationToken ct)

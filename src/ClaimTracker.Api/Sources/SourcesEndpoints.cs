@@ -24,7 +24,31 @@ public static class SourcesEndpoints
             .WithName("GetSource")
             .ProducesProblems(404)
             .WithSummary("Get a source with its text")
-            .WithDescription("Metadata, provenance of each metadata value, the latest revision's text and the counts of passages and claims.");
+            .WithDescription("Metadata, provenance of each metadata value, the latest revision's text (or the one asked for with revision) and the counts of passages and claims.");
+
+        group.MapPost("/{id}/revisions", SourceRevisions.Add)
+            .WithName("AddSourceRevision")
+            .WithSummary("Add a corrected text of a source")
+            .WithDescription("Keeps every revision with its SHA-256 and follows every passage into the new text: exact, moved, fuzzy (for review, with its score) or orphaned (see docs/anchoring.md). A figure that changed inside a passage gives a revision note on its claim and a new claim with the new figure, which the conflict rules set against the old one. The same text as the latest revision changes nothing (200).")
+            .ProducesProblems(404)
+            .RequireCurator();
+
+        group.MapGet("/{id}/revisions", SourceRevisions.List)
+            .WithName("ListSourceRevisions")
+            .WithSummary("Every revision of a source, with where its passages stand in each")
+            .ProducesProblems(404);
+
+        group.MapGet("/{id}/revisions/{number}", SourceRevisions.Get)
+            .WithName("GetSourceRevision")
+            .WithSummary("One revision of a source, with where its passages stand in it")
+            .WithDescription("The revision's text is GET /sources/{id}?revision={number}.")
+            .ProducesProblems(404);
+
+        group.MapGet("/{id}/revisions/{a}/diff/{b}", RevisionDiff.Handle)
+            .WithName("DiffSourceRevisions")
+            .WithSummary("What changed between two revisions of a source")
+            .WithDescription("A word-level diff as runs of equal, deleted and inserted text, with code-point offsets in both revisions.")
+            .ProducesProblems(404);
 
         return group;
     }

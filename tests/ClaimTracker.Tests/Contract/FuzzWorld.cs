@@ -128,6 +128,10 @@ public sealed class FuzzWorld
             case "RetractClaim":
                 Retracted.Add(body.GetProperty("id").GetInt64());
                 break;
+            case "AddSourceRevision" when body.TryGetProperty("changed", out var changed) && changed.GetBoolean():
+                // The source's text changed: quotes and offsets learnt from the old one no longer hold.
+                if (Sources.Count > 2) Sources.Remove(body.GetProperty("sourceId").GetInt64());
+                break;
             case "LinkContradiction":
                 if (!ConflictIds.Contains(body.GetProperty("id").GetInt64())) ConflictIds.Add(body.GetProperty("id").GetInt64());
                 break;

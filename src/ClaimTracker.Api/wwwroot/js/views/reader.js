@@ -57,9 +57,14 @@ class ReaderState {
   constructor(source, passages, claims) {
     this.source = source;
     this.text = new CodePointText(source.body);
-    // Offsets belong to a revision of the text; only those of the current one can be drawn on it.
-    this.stale = passages.filter(p => p.revision !== source.revision.number);
-    this.passages = new Map(passages.filter(p => p.revision === source.revision.number).map(p => [p.id, p]));
+    // Offsets belong to a revision of the text: a passage is drawn where it stands in the revision shown
+    // (after a correction, where it was followed to: exact, moved or fuzzy); an orphan has no place in it.
+    const here = p => p.currentRevision === source.revision.number && p.current
+      ? { ...p, start: p.current.start, end: p.current.end, exact: p.current.exact }
+      : null;
+    this.orphaned = passages.filter(p => p.state === 'orphaned' && p.currentRevision === source.revision.number);
+    this.stale = passages.filter(p => !here(p) && !this.orphaned.includes(p));
+    this.passages = new Map(passages.map(here).filter(Boolean).map(p => [p.id, p]));
     this.claims = new Map(claims.map(c => [c.id, c]));
     this.claimsByPassage = new Map();
     for (const claim of claims) {
@@ -137,8 +142,18 @@ class ReaderView {
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-bare sample' }, 'passage'), ' passage without a claim')),
             h('p', { class: 'hint' }, 'Select a highlight (or Tab to it and press Enter) to see its claim. ',
               'Curators: select words in the text to anchor a new passage and claim.'),
+            source.revision.number > 1
+              ? h('p', { class: 'revision-note' },
+                  `Revision ${source.revision.number} of this text (corrected). `,
+                  ...this.revisionSummary())
+              : null,
             this.state.stale.length
               ? h('p', { class: 'hint' }, `${plural(this.state.stale.length, 'passage')} anchored in an earlier revision of the text ${this.state.stale.length === 1 ? 'is' : 'are'} not drawn.`)
+              : null,
+            this.state.orphaned.length
+              ? h('div', { class: 'orphans' },
+                  h('p', { class: 'hint' }, `${plural(this.state.orphaned.length, 'passage')} could not be found in this revision (orphaned, needs review):`),
+                  h('ul', {}, ...this.state.orphaned.map(p => h('li', {}, clip(p.exact, 160)))))
               : null),
           this.textEl,
           this.selectionBar),
@@ -149,6 +164,15 @@ class ReaderView {
     const onSelection = () => this.updateSelectionBar();
     document.addEventListener('selectionchange', onSelection);
     this.signal.addEventListener('abort', () => document.removeEventListener('selectionchange', onSelection));
+  }
+
+  /** How the passages fared in the revision shown: counts per state, the doubtful ones named. */
+  revisionSummary() {
+    const counts = {};
+    for (const p of [...this.state.passages.values(), ...this.state.orphaned]) counts[p.state] = (counts[p.state] ?? 0) + 1;
+    const words = ['exact', 'moved', 'fuzzy', 'orphaned'].filter(s => counts[s]).map(s => `${counts[s]} ${s}`);
+    const review = (counts.fuzzy ?? 0) + (counts.orphaned ?? 0);
+    return [`Passages: ${words.join(', ') || 'none'}.`, review ? ` ${plural(review, 'passage')} need${review === 1 ? 's' : ''} review.` : ''];
   }
 
   drawText() {
@@ -163,8 +187,10 @@ class ReaderView {
       const starts = seg.starting.length > 0;
       const first = this.state.passages.get(seg.starting[0]?.id ?? ids[0]);
       const claims = ids.flatMap(id => this.state.claimsOf(id));
+      const fuzzy = ids.some(id => this.state.passages.get(id)?.state === 'fuzzy');
       return h('mark', {
-        class: ['hl', !withClaims && 'hl-bare', conflict && 'hl-conflict', ids.length > 1 && 'hl-overlap'],
+        class: ['hl', !withClaims && 'hl-bare', conflict && 'hl-conflict', ids.length > 1 && 'hl-overlap', fuzzy && 'hl-fuzzy'],
+        title: fuzzy ? 'Fuzzy: the corrected text only nearly matches this passage; it needs review' : null,
         dataset: { passages: ids.join(' '), start: seg.start, end: seg.end },
         // One tab stop per passage, at its first segment.
         tabindex: starts ? '0' : null,

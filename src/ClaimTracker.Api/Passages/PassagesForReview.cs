@@ -1,0 +1,63 @@
+using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Sources;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace ClaimTracker.Api.Passages;
+
+/// <param name="Revision">The source's latest revision, the one the passage was followed into.</param>
+/// <param name="Before">The passage's text before that revision.</param>
+/// <param name="Now">Where a fuzzy match puts it now; null for an orphan.</param>
+/// <param name="Claims">The claims the passage is evidence of.</param>
+public sealed record PassageToReview(
+    long PassageId, long SourceId, string SourceTitle, int Revision, AnchorState State, double Score, string Before, PassagePosition? Now, long[] Claims);
+
+public static class PassagesForReview
+{
+    private sealed record Position(long Id);
+
+    /// <param name="source">Only passages of this source.</param>
+    public static async Task<Results<Ok<Page<PassageToReview>>, ValidationProblem>> Handle(
+        [FromQuery] long? source, [FromQuery] string? cursor, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
+    {
+        if (Paging.Check<Position>(cursor, limit, out var after, out var take) is { } problem) return problem;
+        await using var connection = await db.OpenConnectionAsync(ct);
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
+            select p.id as passage_id, p.source_id, s.title as source_title, r.number as revision, a.state, a.score, a.from_exact,
+                   a.start_offset, a.end_offset, a.exact, a.prefix, a.suffix,
+                   array(select e.claim_id from claim_evidence e where e.passage_id = p.id order by e.claim_id) as claims
+            from passages p
+            join passage_anchors a on a.passage_id = p.id and a.revision_id = p.state_revision_id
+            join source_revisions r on r.id = a.revision_id
+            join sources s on s.id = p.source_id
+            where p.state in ('fuzzy', 'orphaned')
+              and (@source::bigint is null or p.source_id = @source)
+              and (@afterId::bigint is null or p.id > @afterId)
+            order by p.id
+            limit @limit
+            """, new { source, afterId = after?.Id, limit = take + 1 }, cancellationToken: ct))).ToList();
+        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].PassageId)) : null;
+        return TypedResults.Ok(new Page<PassageToReview>([.. rows.Take(take).Select(r => new PassageToReview(
+            r.PassageId, r.SourceId, r.SourceTitle, r.Revision, DbEnum.Parse<AnchorState>(r.State), (double)r.Score, r.FromExact,
+            r.StartOffset is { } s ? new PassagePosition(s, r.EndOffset!.Value, r.Exact!, r.Prefix!, r.Suffix!) : null, r.Claims))], next));
+    }
+
+    private sealed class Row
+    {
+        public long PassageId { get; init; }
+        public long SourceId { get; init; }
+        public string SourceTitle { get; init; } = "";
+        public int Revision { get; init; }
+        public string State { get; init; } = "";
+        public decimal Score { get; init; }
+        public string FromExact { get; init; } = "";
+        public int? StartOffset { get; init; }
+        public int? EndOffset { get; init; }
+        public string? Exact { get; init; }
+        public string? Prefix { get; init; }
+        public string? Suffix { get; init; }
+        public long[] Claims { get; init; } = [];
+    }
+}
