@@ -27,7 +27,7 @@ public static class AddEvidence
 
         var (evidence, problem) = await ClaimEvidence.ResolveAsync(connection, tx, [request], write.CuratorId, "evidence", ct);
         if (problem is not null) return problem;
-        var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
+        var before = current.Detail;
         if (await ClaimEvidence.LinkAsync(connection, tx, id, evidence, write.CuratorId, ct) == 0)
         {
             return Problems.Conflict("The evidence is already linked.", $"Passage {evidence[0].PassageId} is already evidence of claim {id}.",

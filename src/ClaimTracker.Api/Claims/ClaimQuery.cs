@@ -119,6 +119,17 @@ internal sealed class ClaimRow
         RangeLow, RangeHigh, PartialDate.FromDb(TimeOn, TimePrecision)?.ToString(), DbEnum.ParseOrNull<DatePrecision>(TimePrecision),
         DbEnum.ParseOrNull<TimeModifier>(TimeModifier), TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs);
 
+    /// <summary>The stored fields, as a write reads them back to change them.</summary>
+    public ClaimFields Fields(PropertyDetail property) => new(
+        SubjectId, property,
+        new ClaimValueInput(
+            DbEnum.Parse<ValueKind>(ValueKind), Amount, LowerBound, UpperBound, Unit, DbEnum.ParseOrNull<Approximation>(Approximation), Tolerance,
+            PartialDate.FromDb(TimeOn, TimePrecision)?.ToString(), DbEnum.ParseOrNull<TimeModifier>(TimeModifier),
+            TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs),
+        PartialDate.FromDb(ValidFrom, ValidFromPrecision), PartialDate.FromDb(ValidTo, ValidToPrecision),
+        PartialDate.FromDb(StatedOn, StatedPrecision), AssertedBy, Location, Note,
+        DbEnum.Parse<ClaimStatus>(Status), RetractedReason, DbEnum.Parse<ClaimRank>(Rank));
+
     public ValidTime? Valid => ValidFrom is null && ValidTo is null
         ? null
         : new ValidTime(DateView.FromDb(ValidFrom, ValidFromPrecision), DateView.FromDb(ValidTo, ValidToPrecision));

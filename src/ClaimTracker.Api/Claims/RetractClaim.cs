@@ -28,7 +28,7 @@ public static class RetractClaim
             return Problems.Conflict("The claim is already retracted.", $"Claim {id} was retracted before.");
         }
 
-        var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
+        var before = current.Detail;
         var fields = current.Fields with { Status = ClaimStatus.Retracted, RetractedReason = reason.Trim() };
         await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields, write.CuratorId, ct);
         await ConflictMaintenance.MaintainAsync(connection, tx, [id], write.CuratorId, ct);

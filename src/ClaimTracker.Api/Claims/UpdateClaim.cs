@@ -85,7 +85,7 @@ public static class UpdateClaim
         var (fields, problem) = await ApplyAsync(connection, tx, current.Fields, request, ct);
         if (problem is not null) return problem;
 
-        var before = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
+        var before = current.Detail;
         if (!await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields!, write.CuratorId, ct))
         {
             return Preconditions.Stale("claim", current.Version + 1);
@@ -98,27 +98,17 @@ public static class UpdateClaim
         return await write.CommitAsync(TypedResults.Ok(after), ct);
     }
 
-    public sealed record Current(int Version, ClaimFields Fields);
+    /// <param name="Detail">The claim as it reads before the change (a revision's "before").</param>
+    public sealed record Current(int Version, ClaimFields Fields, ClaimDetail Detail);
 
     /// <summary>The claim's stored fields, locked for the rest of the transaction.</summary>
     public static async Task<Current?> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, CancellationToken ct)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<StoredRow>(new CommandDefinition("""
-            select c.*, p.key as property_key from claims c join properties p on p.id = c.property_id
-            where c.id = @id for update of c
-            """, new { id }, tx, cancellationToken: ct));
+        var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(new CommandDefinition(
+            ClaimQuery.Select + " where c.id = @id for update of c", new { id }, tx, cancellationToken: ct));
         if (row is null) return null;
         var property = (await ListProperties.LoadAsync(connection, tx, row.PropertyKey, ct))!;
-        var value = new ClaimValueInput(
-            DbEnum.Parse<ValueKind>(row.ValueKind), row.Amount, row.LowerBound, row.UpperBound, row.Unit,
-            DbEnum.ParseOrNull<Approximation>(row.Approximation), row.Tolerance,
-            PartialDate.FromDb(row.TimeOn, row.TimePrecision)?.ToString(), DbEnum.ParseOrNull<TimeModifier>(row.TimeModifier),
-            row.TextValue, DbEnum.ParseOrNull<Stance>(row.Stance), row.Proposition, row.StatedAs);
-        return new Current(row.Version, new ClaimFields(
-            row.SubjectId, property, value,
-            PartialDate.FromDb(row.ValidFrom, row.ValidFromPrecision), PartialDate.FromDb(row.ValidTo, row.ValidToPrecision),
-            PartialDate.FromDb(row.StatedOn, row.StatedPrecision), row.AssertedBy, row.Location, row.Note,
-            DbEnum.Parse<ClaimStatus>(row.Status), row.RetractedReason, DbEnum.Parse<ClaimRank>(row.Rank)));
+        return new Current(row.Version, row.Fields(property), row.ToDetail());
     }
 
     private static async Task<(ClaimFields? Fields, ProblemHttpResult? Problem)> ApplyAsync(
@@ -163,37 +153,4 @@ public static class UpdateClaim
     }
 
     private static string? Blank(string text) => text.Trim() is { Length: > 0 } t ? t : null;
-
-    private sealed class StoredRow
-    {
-        public long SubjectId { get; init; }
-        public string PropertyKey { get; init; } = "";
-        public string ValueKind { get; init; } = "";
-        public decimal? Amount { get; init; }
-        public decimal? LowerBound { get; init; }
-        public decimal? UpperBound { get; init; }
-        public string? Unit { get; init; }
-        public string? Approximation { get; init; }
-        public decimal? Tolerance { get; init; }
-        public DateOnly? TimeOn { get; init; }
-        public string? TimePrecision { get; init; }
-        public string? TimeModifier { get; init; }
-        public string? TextValue { get; init; }
-        public string? Stance { get; init; }
-        public string? Proposition { get; init; }
-        public string? StatedAs { get; init; }
-        public DateOnly? ValidFrom { get; init; }
-        public string? ValidFromPrecision { get; init; }
-        public DateOnly? ValidTo { get; init; }
-        public string? ValidToPrecision { get; init; }
-        public DateOnly? StatedOn { get; init; }
-        public string? StatedPrecision { get; init; }
-        public long? AssertedBy { get; init; }
-        public string? Location { get; init; }
-        public string? Note { get; init; }
-        public string Status { get; init; } = "";
-        public string? RetractedReason { get; init; }
-        public string Rank { get; init; } = "";
-        public int Version { get; init; }
-    }
 }

@@ -78,9 +78,8 @@ public static class UpdateConflict
     {
         var claim = (await UpdateClaim.CurrentAsync(connection, tx, claimId, ct))!;
         if (claim.Fields.Rank == rank) return;
-        var before = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
         await ClaimWriter.UpdateAsync(connection, tx, claimId, claim.Version, claim.Fields with { Rank = rank }, curatorId, ct);
         var after = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
-        await ClaimWriter.RecordAsync(connection, tx, claimId, "revised", reason, before, after, curatorId, ct);
+        await ClaimWriter.RecordAsync(connection, tx, claimId, "revised", reason, claim.Detail, after, curatorId, ct);
     }
 }
