@@ -104,9 +104,13 @@ public static class UpdateClaim
     /// <summary>The claim's stored fields, locked for the rest of the transaction.</summary>
     public static async Task<Current?> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, CancellationToken ct)
     {
-        var row = await connection.QuerySingleOrDefaultAsync<ClaimRow>(new CommandDefinition(
-            ClaimQuery.Select + " where c.id = @id for update of c", new { id }, tx, cancellationToken: ct));
-        if (row is null) return null;
+        // Lock the bare row first: a locking read over the joined query would, after waiting for another writer,
+        // recheck its joins against the new row version and could drop the row.
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "select true from claims where id = @id for update", new { id }, tx, cancellationToken: ct));
+        if (!exists) return null;
+        var row = (await connection.QuerySingleAsync<ClaimRow>(new CommandDefinition(
+            ClaimQuery.Select + " where c.id = @id", new { id }, tx, cancellationToken: ct)));
         var property = (await ListProperties.LoadAsync(connection, tx, row.PropertyKey, ct))!;
         return new Current(row.Version, row.Fields(property), row.ToDetail());
     }
