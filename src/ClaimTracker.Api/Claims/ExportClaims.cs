@@ -32,6 +32,13 @@ public static class ExportClaims
         var (filter, problem) = await ClaimFilter.BuildAsync(connection, filterQuery, ct);
         if (problem is not null) return problem;
 
+        filter!.Parameters.Add("limit", Batch);
+        filter.Parameters.Add("afterId", 0L);
+        filter.Conditions.Add("c.id > @afterId");
+        // The first page is read before anything is sent, so that a failure (the database gone, the statement
+        // timeout) is still answered with a problem rather than a cut-off 200.
+        var page = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} order by c.id limit @limit", filter.Parameters, ct);
+
         var response = http.Response;
         response.ContentType = kind switch
         {
@@ -47,13 +54,9 @@ public static class ExportClaims
         if (kind == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(",", CsvHeader));
         if (kind == ExportFormat.Jsonld) await writer.WriteAsync($$"""{"@context":{{JsonLdContext}},"@graph":[""");
 
-        filter!.Parameters.Add("limit", Batch);
-        filter.Parameters.Add("afterId", 0L);
-        filter.Conditions.Add("c.id > @afterId");
         var first = true;
         while (true)
         {
-            var page = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} order by c.id limit @limit", filter.Parameters, ct);
             foreach (var claim in page)
             {
                 switch (kind)
@@ -75,6 +78,7 @@ public static class ExportClaims
             }
             if (page.Count < Batch) break;
             filter.Parameters.Add("afterId", page[^1].Id);
+            page = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} order by c.id limit @limit", filter.Parameters, ct);
         }
         if (kind == ExportFormat.Jsonld) await writer.WriteAsync("]}");
         await writer.FlushAsync(ct);

@@ -34,6 +34,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
     {
         switch (exception)
         {
+            // Dapper wraps an error met while reading a row (the connection lost mid-row).
+            case System.Data.DataException { InnerException: NpgsqlException inner }:
+                return Classify(inner);
             case BadHttpRequestException { InnerException: JsonException json }:
             {
                 var field = Problems.MissingField(json.Message) ?? Problems.FieldFromJsonPath(json.Path);

@@ -56,9 +56,10 @@ public static class Setup
         app.UseDefaultFiles();
         app.UseStaticFiles();
 
-        app.MapOpenApi("/openapi/{documentName}.json");
-        app.MapOpenApi("/openapi/{documentName}.yaml");
-        app.MapScalarApiReference("/docs", o => o.WithTitle("ClaimTracker API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // One document, v1, at fixed paths: any other name is simply not a route (a 404 problem).
+        app.MapOpenApi("/openapi/v1.json");
+        app.MapOpenApi("/openapi/v1.yaml");
+        app.MapScalarApiReference("/docs", o => o.WithTitle("ClaimTracker API").WithOpenApiRoutePattern("/openapi/v1.json"));
     }
 }
 

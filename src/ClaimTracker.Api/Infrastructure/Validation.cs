@@ -82,7 +82,9 @@ public static class Validation
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
                 {
                     if (property.GetIndexParameters().Length > 0) continue;
-                    var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                    // Query parameters are named by [FromQuery(Name = ...)]; body fields by their camelCase JSON name.
+                    var name = property.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name
+                               ?? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
                     if (FindNul(property.GetValue(value), Join(path, name), depth + 1) is { } hit) return hit;
                 }
                 return null;
