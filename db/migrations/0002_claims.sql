@@ -140,7 +140,8 @@ create table claims (
 );
 
 -- Conflict detection looks claims up by subject and property: its cost does not grow with the table.
-create index claims_subject_property on claims (subject_id, property_id) where status <> 'retracted';
+-- id last: a list filtered by subject and property reads one page's rows in id order, not the whole group
+create index claims_subject_property on claims (subject_id, property_id, id) where status <> 'retracted';
 create index claims_subject on claims (subject_id, id);
 create index claims_property on claims (property_id, id);
 create index claims_asserted_by on claims (asserted_by, id) where asserted_by is not null;

@@ -22,14 +22,8 @@ public static class Corroborations
 {
     public static async Task<Corroboration> ForAsync(NpgsqlConnection connection, ClaimDetail claim, CancellationToken ct)
     {
-        var ids = (await connection.QueryAsync<long>(new CommandDefinition("""
-            select y.id
-            from claims x
-            join claims y on y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
-            where x.id = @id and claims_comparable(x, y) and claims_agree(x, y)
-              and not exists (select 1 from claim_links l where (l.from_claim, l.to_claim) in ((x.id, y.id), (y.id, x.id)))
-            order by y.id
-            """, new { id = claim.Id }, cancellationToken: ct))).ToArray();
+        var ids = (await connection.QueryAsync<long>(new CommandDefinition(
+            "select id from agreeing_claims(@id) order by id", new { id = claim.Id }, cancellationToken: ct))).ToArray();
         var agreeing = ids.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, null, "where c.id = any(@ids) order by c.id", new { ids }, ct);
 
         var supports = new[] { claim }.Concat(agreeing)

@@ -88,7 +88,7 @@ public static class CreateClaim
     public static async Task<(ClaimDetail? Claim, ProblemHttpResult? Problem)> WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction tx, CreateClaimRequest request, long curatorId, CancellationToken ct)
     {
-        var property = await ListProperties.LoadAsync(connection, tx, request.Property.Trim(), ct);
+        var property = await ListProperties.DefinitionAsync(connection, tx, request.Property.Trim(), ct);
         if (property is null)
         {
             return (null, Problems.Unprocessable("property", $"no property has the key \"{request.Property}\"; see GET /properties."));

@@ -111,7 +111,7 @@ public static class UpdateClaim
         if (!exists) return null;
         var row = (await connection.QuerySingleAsync<ClaimRow>(new CommandDefinition(
             ClaimQuery.Select + " where c.id = @id", new { id }, tx, cancellationToken: ct)));
-        var property = (await ListProperties.LoadAsync(connection, tx, row.PropertyKey, ct))!;
+        var property = (await ListProperties.DefinitionAsync(connection, tx, row.PropertyKey, ct))!;
         return new Current(row.Version, row.Fields(property), row.ToDetail());
     }
 
@@ -120,7 +120,7 @@ public static class UpdateClaim
     {
         if (request.Property is not null)
         {
-            var property = await ListProperties.LoadAsync(connection, tx, request.Property.Trim(), ct);
+            var property = await ListProperties.DefinitionAsync(connection, tx, request.Property.Trim(), ct);
             if (property is null) return (null, Problems.Unprocessable("property", $"no property has the key \"{request.Property}\"."));
             fields = fields with { Property = property };
         }

@@ -154,7 +154,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         {
             foreach (var key in await connection.QueryAsync<string>(new CommandDefinition("select key from properties", transaction: tx, cancellationToken: ct)))
             {
-                _properties[key] = (await ListProperties.LoadAsync(connection, tx, key, ct))!;
+                _properties[key] = (await ListProperties.DefinitionAsync(connection, tx, key, ct))!;
             }
         }
 

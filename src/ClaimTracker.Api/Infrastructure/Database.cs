@@ -60,6 +60,14 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
             // Enforced by the server, so a runaway query is cancelled even if the client has gone.
             builder.ConnectionStringBuilder.Options = $"-c statement_timeout={timeout * 1000}";
         }
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        {
+            // Every request sends one of a few dozen statement shapes: prepared on a connection after their second
+            // use, they are planned once per connection instead of on every request (planning ClaimQuery costs more
+            // than running it). Multiplexing stays off: session advisory locks (the migrator's) need one connection.
+            builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        }
         builder.ConnectionStringBuilder.ApplicationName ??= "ClaimTracker";
         return builder.Build();
     }

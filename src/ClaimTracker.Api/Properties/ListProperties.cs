@@ -21,6 +21,12 @@ public static class ListProperties
         from properties p
         """;
 
+    // Writes need the definition only: counting a popular property's claims reads every one of them.
+    private const string DefinitionSql = """
+        select p.id, p.key, p.label, p.value_type, p.unit, p.non_negative, p.description, 0::bigint as claim_count
+        from properties p
+        """;
+
     public static async Task<Ok<PropertyDetail[]>> Handle(NpgsqlDataSource db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
@@ -38,6 +44,10 @@ public static class ListProperties
 
     public static async Task<PropertyDetail?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string key, CancellationToken ct) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(Sql + " where p.key = @key", new { key }, tx, cancellationToken: ct)))?.ToDetail();
+
+    /// <summary>The property as a write needs it: its <see cref="PropertyDetail.ClaimCount"/> is not counted (0).</summary>
+    public static async Task<PropertyDetail?> DefinitionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string key, CancellationToken ct) =>
+        (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(DefinitionSql + " where p.key = @key", new { key }, tx, cancellationToken: ct)))?.ToDetail();
 
     private sealed class Row
     {

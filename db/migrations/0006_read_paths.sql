@@ -1,0 +1,47 @@
+-- Read paths measured on a million claims (docs/performance.md).
+
+-- Corroboration by index, as conflicts are found: the claims that agree with a claim are sought among its subject
+-- and property through the same GiST indexes as conflicting_pairs (overlapping valid time and value range, or the
+-- same date period and modifier), or by equality on the stance's proposition or the text, instead of reading the
+-- whole group and testing each claim. claims_comparable and claims_agree stay the definitions; the seeks only pick
+-- the candidates.
+create index claims_group_text on claims (subject_id, property_id, lower(btrim(text_value)))
+    where status <> 'retracted' and value_kind = 'text';
+
+create function agreeing_claims(claim bigint) returns table (id bigint)
+language sql stable as $$
+    select y.id
+    from claims x cross join lateral (
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'quantity' and y.value_kind = 'quantity'
+          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+          and y.value_range && x.value_range
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'time' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
+          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+          and y.time_range && x.time_range
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'stance' and y.value_kind = 'stance'
+          and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance = x.stance
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'text' and y.value_kind = 'text'
+          and lower(btrim(y.text_value)) = lower(btrim(x.text_value))
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'none' and y.value_kind = 'none'
+    ) y
+    where x.id = claim and claims_comparable(x, y) and claims_agree(x, y)
+      and not exists (select 1 from claim_links l where (l.from_claim, l.to_claim) in ((x.id, y.id), (y.id, x.id)))
+$$;
+
+-- References that had no index: without one, deleting a source revision or a claim scans every passage or conflict.
+create index passages_state_revision on passages (state_revision_id) where state_revision_id is not null;
+create index conflicts_preferred_claim on conflicts (preferred_claim_id) where preferred_claim_id is not null;
