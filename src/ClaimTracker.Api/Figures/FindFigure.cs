@@ -2,6 +2,7 @@ using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Subjects;
+using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -16,8 +17,13 @@ public sealed record FigureClaim(
 public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims);
 
 /// <param name="Value">The figure looked up.</param>
-/// <param name="Sources">Every source with a claim whose stated range contains the figure, oldest published first.</param>
-public sealed record FigureResult(decimal Value, string? Unit, string? Property, FigureSource[] Sources);
+/// <param name="SourceCount">How many sources support the figure, over every page.</param>
+/// <param name="ClaimCount">How many claims state it with a supporting passage, over every page.</param>
+/// <param name="Sources">This page of the sources with a claim whose stated range contains the figure, oldest published
+/// first (undated sources last); each with all of its claims that state it.</param>
+/// <param name="NextCursor">Pass as <c>cursor</c> for the next page; null on the last.</param>
+public sealed record FigureResult(
+    decimal Value, string? Unit, string? Property, long SourceCount, long ClaimCount, FigureSource[] Sources, string? NextCursor);
 
 public static class FindFigure
 {
@@ -26,34 +32,80 @@ public static class FindFigure
             .MapGet("/", Handle)
             .WithName("FindFigure")
             .WithSummary("Which articles support a figure")
-            .WithDescription("Every claim whose quantity contains the figure once its stated bounds and approximation are applied (\"about 2,500\" allows 2,250 to 2,750; \"hundreds\" 200 to 999), grouped by the source that reports it, with the passages. 2500 and 2,500 are the same figure.");
+            .WithDescription("Every claim whose quantity contains the figure once its stated bounds and approximation are applied (\"about 2,500\" allows 2,250 to 2,750; \"hundreds\" 200 to 999), grouped by the source that reports it, with the passages. 2500 and 2,500 are the same figure. The sources come in pages, oldest published first, with the totals over every page.");
+
+    // The sort key of the last source returned: its published date (undated sources sort as 9999-12-31) and id.
+    private sealed record Position(DateOnly Published, long Id);
+
+    private sealed class Hits
+    {
+        public long SourceCount { get; init; }
+        public long ClaimCount { get; init; }
+        public long[] Ids { get; init; } = [];
+        public string[] Published { get; init; } = [];
+    }
 
     /// <param name="value">The figure: 2500, 2,500 or 2 500.</param>
     /// <param name="unit">Only quantities in this unit (troops, people).</param>
     /// <param name="property">Only claims with this property key.</param>
+    /// <param name="cursor">The <c>nextCursor</c> of the previous page.</param>
+    /// <param name="limit">Sources per page, 1 to 200 (default 50).</param>
     public static async Task<Results<Ok<FigureResult>, ValidationProblem>> Handle(
-        [FromQuery] string value, [FromQuery] string? unit, [FromQuery] string? property, NpgsqlDataSource db, CancellationToken ct)
+        [FromQuery] string value, [FromQuery] string? unit, [FromQuery] string? property,
+        [FromQuery] string? cursor, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
     {
         if (ClaimFilter.ParseFigure(value) is not { } figure) return Problems.BadParameter("value", "must be a number, such as 2500 or 2,500.");
+        if (Paging.Check<Position>(cursor, limit, out var after, out var take) is { } pagingProblem) return pagingProblem;
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var (filter, problem) = await ClaimFilter.BuildAsync(connection,
             new ClaimFilterQuery(null, null, property, null, null, null, null, null, value, null, null, unit, null, null, null), ct);
         if (problem is not null) return problem;
-        filter!.Parameters.Add("limit", 1_000);
-        var claims = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} order by c.id limit @limit", filter.Parameters, ct);
 
+        // One pass over the matching claims gives the totals and this page's sources; only the page's claims are loaded.
+        var p = filter!.Parameters;
+        p.Add("afterPublished", after?.Published ?? DateOnly.MinValue);
+        p.Add("afterId", after?.Id ?? 0L);
+        p.Add("take", take + 1);
+        var hits = await connection.QuerySingleAsync<Hits>(new CommandDefinition($"""
+            with hits as materialized (
+                select e.source_id, c.id as claim_id
+                from claims c join claim_evidence e on e.claim_id = c.id and e.stance = 'supports'
+                where {filter.Where}
+            ), sources_hit as materialized (
+                select s.id, coalesce(s.published_on, date '9999-12-31') as published
+                from sources s where s.id in (select source_id from hits)
+            ), page as (
+                select id, published from sources_hit
+                where (published, id) > (@afterPublished, @afterId)
+                order by published, id limit @take
+            )
+            select (select count(*) from sources_hit) as source_count,
+                   (select count(distinct claim_id) from hits) as claim_count,
+                   coalesce((select array_agg(id order by published, id) from page), array[]::bigint[]) as ids,
+                   coalesce((select array_agg(published::text order by published, id) from page), array[]::text[]) as published
+            """, p, cancellationToken: ct));
+
+        var pageIds = hits.Ids.Take(take).ToArray();
+        var next = hits.Ids.Length > take ? Cursor.Encode(new Position(DateOnly.ParseExact(hits.Published[take - 1], "yyyy-MM-dd"), hits.Ids[take - 1])) : null;
+        p.Add("pageSources", pageIds);
+        var claims = pageIds.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, null, $"""
+            where {filter.Where}
+              and exists (select 1 from claim_evidence pe where pe.claim_id = c.id and pe.stance = 'supports' and pe.source_id = any(@pageSources))
+            order by c.id
+            """, p, ct);
+
+        var order = pageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         var sources = claims
-            .SelectMany(c => c.Evidence.Where(e => e.Stance == EvidenceStance.Supports).Select(e => (Claim: c, Evidence: e)))
+            .SelectMany(c => c.Evidence.Where(e => e.Stance == EvidenceStance.Supports && order.ContainsKey(e.Source.Id)).Select(e => (Claim: c, Evidence: e)))
             .GroupBy(x => x.Evidence.Source.Id)
+            .OrderBy(g => order[g.Key])
             .Select(g => new FigureSource(
                 g.First().Evidence.Source,
                 [.. g.GroupBy(x => x.Claim.Id).Select(c => new FigureClaim(
                     c.Key, c.First().Claim.Text, c.First().Claim.Subject, c.First().Claim.Property, c.First().Claim.Value,
                     c.First().Claim.AssertedBy, c.First().Claim.Status, [.. c.Select(x => x.Evidence)]))]))
-            .OrderBy(s => s.Source.Published?.Date ?? "9999")
-            .ThenBy(s => s.Source.Id)
             .ToArray();
-        return TypedResults.Ok(new FigureResult(figure, unit, property, sources));
+        return TypedResults.Ok(new FigureResult(figure, unit, property, hits.SourceCount, hits.ClaimCount, sources, next));
     }
 }

@@ -193,4 +193,30 @@ public sealed class CuratingPageTests(ApiFactory api, Chromium chromium) : IClas
           return false;
         }
         """;
+
+    [Fact]
+    public async Task A_figure_stated_by_more_articles_than_a_page_holds_shows_the_rest_on_request()
+    {
+        // A figure no other test states, in 52 articles: one more than a page of 50 and then some.
+        var figure = Random.Shared.Next(100_000_000, 900_000_000);
+        for (var i = 0; i < 52; i++)
+        {
+            var world = await World.CreateAsync(api);
+            await world.CreateClaimAsync(("value", new { kind = "quantity", amount = figure, unit = "troops" }));
+        }
+        await using var web = await OpenAsync();
+        var page = web.Page;
+
+        await web.GotoAsync($"/?view=figures&value={figure}");
+        await Expect(page.Locator(".result-summary")).ToContainTextAsync("52 articles support");
+        await Expect(page.Locator(".figure-source")).ToHaveCountAsync(50);
+        var more = page.GetByRole(AriaRole.Button, new() { Name = "Show more articles (50 of 52 shown)" });
+        await more.ClickAsync();
+
+        await Expect(page.Locator(".figure-source")).ToHaveCountAsync(52);
+        await Expect(page.Locator(".figure-more button")).ToHaveCountAsync(0);
+        var titles = await page.Locator(".figure-source-title").AllTextContentsAsync();
+        Assert.Equal(52, titles.Distinct().Count());
+        web.AssertNoErrors();
+    }
 }

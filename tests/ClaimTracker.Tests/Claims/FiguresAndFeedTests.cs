@@ -33,6 +33,47 @@ public sealed class FiguresAndFeedTests(ApiFactory api) : IClassFixture<ApiFacto
         Assert.Equal(hundreds.GetProperty("id").GetInt64(), byHundreds.GetProperty("sources")[0].GetProperty("claims")[0].GetProperty("claimId").GetInt64());
         var none = await api.CreateClient().GetJsonAsync($"/figures?value=5000&unit={unit}");
         Assert.Equal(0, none.GetProperty("sources").GetArrayLength());
+        Assert.Equal(0, none.GetProperty("sourceCount").GetInt64());
+        Assert.Equal(JsonValueKind.Null, none.GetProperty("nextCursor").ValueKind);
+    }
+
+    [Fact]
+    public async Task Figure_look_ups_come_in_pages_of_sources_with_totals_over_every_page()
+    {
+        var unit = $"u{Samples.Unique()}";
+        var worlds = new List<World>();
+        var claims = new List<long>();
+        foreach (var published in new[] { "2024-09", "2023", null })
+        {
+            var world = await World.CreateAsync(api, published);
+            worlds.Add(world);
+            claims.Add((await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit }))).GetProperty("id").GetInt64());
+        }
+        claims.Add((await worlds[1].CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, approximation = "approximate", unit }))).GetProperty("id").GetInt64());
+
+        var seen = new List<long>();
+        var claimsSeen = 0;
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await api.CreateClient().GetJsonAsync($"/figures?value=2500&unit={unit}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            Assert.Equal(3, page.GetProperty("sourceCount").GetInt64());
+            Assert.Equal(4, page.GetProperty("claimCount").GetInt64());
+            var sources = page.GetProperty("sources").EnumerateArray().ToList();
+            Assert.InRange(sources.Count, 1, 2);
+            seen.AddRange(sources.Select(s => s.GetProperty("source").GetProperty("id").GetInt64()));
+            claimsSeen += sources.Sum(s => s.GetProperty("claims").GetArrayLength());
+            cursor = page.GetProperty("nextCursor").GetString();
+            pages++;
+        } while (cursor is not null);
+
+        Assert.Equal(2, pages);
+        // Oldest published first, the undated source last.
+        Assert.Equal([worlds[1].SourceId, worlds[0].SourceId, worlds[2].SourceId], seen);
+        Assert.Equal(4, claimsSeen);
+        await (await api.CreateClient().GetAsync($"/figures?value=2500&cursor=not-a-cursor")).ReadProblemAsync(HttpStatusCode.BadRequest, "cursor");
+        await (await api.CreateClient().GetAsync($"/figures?value=2500&limit=0")).ReadProblemAsync(HttpStatusCode.BadRequest, "limit");
     }
 
     [Theory]

@@ -43,36 +43,63 @@ export async function render(main, params, { signal, navigate }) {
     const query = new URLSearchParams({ value });
     if (property) query.set('property', property);
     const result = await get(`/figures?${query}`, { signal });
-    fill(results, resultView(result));
+    fill(results, resultView(result, cursor => {
+      const next = new URLSearchParams(query);
+      next.set('cursor', cursor);
+      return get(`/figures?${next}`, { signal });
+    }));
   } catch (e) {
     if (e.name === 'AbortError') throw e;
     fill(results, problemView(e));
   }
 }
 
-function resultView(result) {
-  const claimCount = result.sources.reduce((n, s) => n + s.claims.length, 0);
-  const voices = new Set(result.sources.flatMap(s => s.claims.map(c => c.assertedBy ? `a:${c.assertedBy.id}` : `o:${s.source.outlet || s.source.id}`)));
+function resultView(result, nextPage) {
   if (result.sources.length === 0) {
     return h('p', { class: 'empty' }, `No article supports ${num(result.value)}${result.property ? ` as ${result.property}` : ''}. `,
       'A claim supports a figure when its stated range contains it; try a nearby figure or ',
       link(pageUrl({ view: 'claims', q: String(result.value) }), null, 'search the claims'), '.');
   }
+  const list = h('ol', { class: 'figure-sources plain-list' }, result.sources.map(sourceItem));
+  const more = h('div', { class: 'figure-more' });
+  // The sources come in pages, oldest first: the next page is appended where the reader already is.
+  const offerMore = cursor => {
+    if (!cursor) return fill(more);
+    const button = h('button', { type: 'button' }, `Show more articles (${num(list.children.length)} of ${num(result.sourceCount)} shown)`);
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const page = await nextPage(cursor);
+        list.append(...page.sources.map(sourceItem));
+        offerMore(page.nextCursor);
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        fill(more, problemView(e));
+      }
+    });
+    fill(more, button);
+  };
+  offerMore(result.nextCursor);
   return [
     h('p', { class: 'result-summary' },
-      h('strong', null, plural(result.sources.length, 'article')), ` support ${num(result.value)}${result.unit ? ` ${result.unit}` : ''}`,
-      ` · ${plural(claimCount, 'claim')} · ${plural(voices.size, 'voice')}`),
-    h('ol', { class: 'figure-sources plain-list' }, result.sources.map(group => h('li', { class: 'figure-source' },
-      h('h2', { class: 'figure-source-title' }, link(readerUrl(group.source.id), null, group.source.title)),
-      h('p', { class: 'source-meta' }, [group.source.outlet, group.source.published && partialDate(group.source.published)].filter(Boolean).join(' · ')),
-      h('ul', { class: 'plain-list' }, group.claims.map(claim => h('li', { class: 'figure-claim' },
-        h('div', { class: 'figure-claim-head' },
-          h('p', { class: 'claim-about' }, `${claim.subject.name} · ${claim.property.label}`),
-          statusBadge(claim.status)),
-        valueBlock(claim),
-        h('p', { class: 'asserted-by' }, 'Asserted by ', h('strong', null, asserter(claim, group.source.outlet))),
-        claim.passages.map(p => h('div', { class: 'figure-passage' },
-          passageQuote(p),
-          h('p', { class: 'passage-link' }, link(readerUrl(p.source.id, { passage: p.passageId, claim: claim.claimId }), null, 'Read it in the article →')))))))))),
+      h('strong', null, plural(result.sourceCount, 'article')), ` support ${num(result.value)}${result.unit ? ` ${result.unit}` : ''}`,
+      ` · ${plural(result.claimCount, 'claim')}`),
+    list,
+    more,
   ];
+}
+
+function sourceItem(group) {
+  return h('li', { class: 'figure-source' },
+    h('h2', { class: 'figure-source-title' }, link(readerUrl(group.source.id), null, group.source.title)),
+    h('p', { class: 'source-meta' }, [group.source.outlet, group.source.published && partialDate(group.source.published)].filter(Boolean).join(' · ')),
+    h('ul', { class: 'plain-list' }, group.claims.map(claim => h('li', { class: 'figure-claim' },
+      h('div', { class: 'figure-claim-head' },
+        h('p', { class: 'claim-about' }, `${claim.subject.name} · ${claim.property.label}`),
+        statusBadge(claim.status)),
+      valueBlock(claim),
+      h('p', { class: 'asserted-by' }, 'Asserted by ', h('strong', null, asserter(claim, group.source.outlet))),
+      claim.passages.map(p => h('div', { class: 'figure-passage' },
+        passageQuote(p),
+        h('p', { class: 'passage-link' }, link(readerUrl(p.source.id, { passage: p.passageId, claim: claim.claimId }), null, 'Read it in the article →'))))))));
 }
