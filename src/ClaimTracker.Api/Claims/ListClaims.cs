@@ -18,8 +18,15 @@ public sealed record ClaimListQuery(
 /// source's own voice).</param>
 public sealed record FacetValue(string? Value, string Label, long Count);
 
+/// <param name="Ranked">How many matching claims were ranked: the newest ones, at most 10,000 (the setting
+/// ClaimTracker:RelevanceCandidates).</param>
+/// <param name="AllMatches">Whether those were every matching claim; false when more matched than are ranked.</param>
+public sealed record RelevanceScope(int Ranked, bool AllMatches);
+
 /// <param name="Facets">Counts per value of each requested facet, for the whole filtered set: the 30 most frequent values.</param>
-public sealed record ClaimPage(IReadOnlyList<ClaimDetail> Items, string? NextCursor, Dictionary<string, FacetValue[]>? Facets);
+/// <param name="Relevance">With sort=relevance: which matching claims were ranked. Null for the other sorts.</param>
+public sealed record ClaimPage(
+    IReadOnlyList<ClaimDetail> Items, string? NextCursor, Dictionary<string, FacetValue[]>? Facets, RelevanceScope? Relevance);
 
 public static class ListClaims
 {
@@ -28,7 +35,7 @@ public static class ListClaims
     private sealed record Position(long Id, double? Rank = null);
 
     public static async Task<Results<Ok<ClaimPage>, ValidationProblem>> Handle(
-        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, NpgsqlDataSource db, IConfiguration configuration, CancellationToken ct)
     {
         if (Paging.Check<Position>(listQuery.Cursor, listQuery.Limit, out var after, out var take) is { } pagingProblem) return pagingProblem;
         var facets = listQuery.Facet ?? [];
@@ -63,6 +70,23 @@ public static class ListClaims
             default:
                 return Problems.BadParameter("sort", "must be one of: id, recent, relevance.");
         }
+        RelevanceScope? scope = null;
+        string? candidates = null;
+        if (sort == "relevance")
+        {
+            // Ranking scores every candidate: a term found in most claims would rank hundreds of thousands of them.
+            // Relevance ranks the newest matches, at most a configured number, and the answer says how many it ranked.
+            var cap = Math.Max(1, configuration.GetValue("ClaimTracker:RelevanceCandidates", 10_000));
+            filter.Parameters.Add("candidates", cap);
+            var matched = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+                $"select count(*)::int from (select 1 from claims c where {filter.Where} limit @candidates + 1) m", filter.Parameters, cancellationToken: ct));
+            scope = new RelevanceScope(Math.Min(matched, cap), matched <= cap);
+            if (!scope.AllMatches)
+            {
+                candidates = $"c.id >= (select min(n.id) from (select c.id from claims c where {filter.Where} order by c.id desc limit @candidates) n)";
+                filter.Conditions.Add(candidates);
+            }
+        }
         if (after is not null)
         {
             if (sort == "relevance" && after.Rank is null) return Problems.BadParameter("cursor", "is not a cursor of this sort.");
@@ -88,12 +112,13 @@ public static class ListClaims
         Dictionary<string, FacetValue[]>? counts = null;
         if (facets.Length > 0)
         {
-            // Facets count the whole filtered set, not the page: drop the keyset condition.
+            // Facets count the whole filtered set, not the page or the ranked candidates.
             if (after is not null) filter.Conditions.Remove(keyset);
+            if (candidates is not null) filter.Conditions.Remove(candidates);
             counts = [];
             foreach (var facet in facets.Distinct()) counts[facet] = await FacetAsync(connection, filter, facet, ct);
         }
-        return TypedResults.Ok(new ClaimPage(rows, next, counts));
+        return TypedResults.Ok(new ClaimPage(rows, next, counts, scope));
     }
 
     internal const string Relevance = "ts_rank_cd(c.search, websearch_to_tsquery('english', @q))::real";

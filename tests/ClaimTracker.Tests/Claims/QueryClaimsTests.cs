@@ -207,3 +207,55 @@ public sealed class QueryClaimsTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Contains(properties.EnumerateArray(), p => p.GetProperty("key").GetString() == "troop_count" && p.GetProperty("claimCount").GetInt64() >= 2);
     }
 }
+
+/// <summary>Relevance ranks the newest matches only, a number low enough here to pass.</summary>
+public sealed class RelevanceCapTests(RelevanceCapTests.Factory api) : IClassFixture<RelevanceCapTests.Factory>
+{
+    public sealed class Factory(PostgresServer server) : ApiFactory(server)
+    {
+        protected override IEnumerable<(string Key, string Value)> Settings => [("ClaimTracker:RelevanceCandidates", "3")];
+    }
+
+    private Task<JsonElement> Get(string url) => api.CreateClient().GetJsonAsync(url);
+
+    [Fact]
+    public async Task An_unselective_term_ranks_the_newest_matches_says_so_and_still_counts_and_lists_them_all()
+    {
+        var world = await World.CreateAsync(api);
+        var word = $"zq{Samples.Unique()}";
+        var rare = $"zr{Samples.Unique()}";
+        // The oldest two claims are the most relevant (the word three times); the newest three mention it once.
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var note = i < 2 ? $"{word} {word} {word} {rare}" : word;
+            ids.Add((await world.CreateClaimAsync(("note", note))).GetProperty("id").GetInt64());
+        }
+
+        var ranked = await Get($"/claims?subject={world.SubjectId}&q={word}&facet=subject");
+        Assert.Equal(3, ranked.GetProperty("relevance").GetProperty("ranked").GetInt32());
+        Assert.False(ranked.GetProperty("relevance").GetProperty("allMatches").GetBoolean());
+        Assert.Equal(ids[2..].Order(), ranked.Ids().Order());
+        Assert.Equal(5, ranked.GetProperty("facets").GetProperty("subject")[0].GetProperty("count").GetInt64());
+
+        // Paging by relevance stays within the ranked claims; the id sort lists every match.
+        var seen = new List<long>();
+        string? cursor = null;
+        do
+        {
+            var page = await Get($"/claims?subject={world.SubjectId}&q={word}&limit=2" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page.Ids());
+            cursor = page.GetProperty("nextCursor").GetString();
+        } while (cursor is not null);
+        Assert.Equal(ids[2..].Order(), seen.Order());
+        var byId = await Get($"/claims?subject={world.SubjectId}&q={word}&sort=id");
+        Assert.Equal(ids, byId.Ids());
+        Assert.Equal(JsonValueKind.Null, byId.GetProperty("relevance").ValueKind);
+
+        // A term that matches no more claims than are ranked ranks them all.
+        var selective = await Get($"/claims?subject={world.SubjectId}&q={rare}");
+        Assert.Equal(2, selective.GetProperty("relevance").GetProperty("ranked").GetInt32());
+        Assert.True(selective.GetProperty("relevance").GetProperty("allMatches").GetBoolean());
+        Assert.Equal(ids[..2].Order(), selective.Ids().Order());
+    }
+}

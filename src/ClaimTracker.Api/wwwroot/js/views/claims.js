@@ -62,6 +62,10 @@ export async function render(main, params, { signal, navigate }) {
             link(pageUrl({ view: 'claims', ...filters, [name]: undefined, sort }), { class: 'chip-remove', 'aria-label': `Remove the ${name.replace('_', ' ')} filter` }, '×')))))
         : null,
       active.length ? link(pageUrl({ view: 'claims' }), { class: 'clear-filters' }, 'Clear all') : null,
+      page.relevance && !page.relevance.allMatches
+        ? h('p', { class: 'hint', id: 'relevance-scope' }, `Ranked by relevance among the newest ${num(page.relevance.ranked)} matches; `,
+          link(pageUrl({ view: 'claims', ...filters, sort: 'id' }), null, 'list every match'), ' or narrow the search.')
+        : null,
       h('p', { class: 'exports' }, 'Export: ',
         ['csv', 'ndjson', 'jsonld'].map((format, i) => [i ? ' · ' : '', h('a', { href: `/exports/claims${query({ ...filters, format })}`, download: `claims.${format === 'jsonld' ? 'jsonld' : format}` }, format.toUpperCase())]))),
     h('div', { class: 'claims-layout' },
