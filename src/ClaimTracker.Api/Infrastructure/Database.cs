@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Npgsql;
 
 namespace ClaimTracker.Api.Infrastructure;
@@ -60,7 +61,7 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
             // Enforced by the server, so a runaway query is cancelled even if the client has gone.
             builder.ConnectionStringBuilder.Options = $"-c statement_timeout={timeout * 1000}";
         }
-        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0)
+        if (!Names(connectionString, "Max Auto Prepare"))
         {
             // Every request sends one of a few dozen statement shapes: prepared on a connection after their second
             // use, they are planned once per connection instead of on every request (planning ClaimQuery costs more
@@ -70,6 +71,15 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
         }
         builder.ConnectionStringBuilder.ApplicationName ??= "ClaimTracker";
         return builder.Build();
+    }
+
+    // Whether the operator's connection string sets a keyword at all (Npgsql's builder reads 0 for "not given"):
+    // keywords are case-insensitive and may be written with or without their spaces.
+    private static bool Names(string connectionString, string keyword)
+    {
+        var given = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return given.Keys.Cast<string>().Any(key =>
+            string.Equals(key.Replace(" ", ""), keyword.Replace(" ", ""), StringComparison.OrdinalIgnoreCase));
     }
 
     // Opened by Program before the host starts, so the first request finds a migrated, seeded database.
