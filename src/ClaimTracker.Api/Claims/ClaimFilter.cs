@@ -51,6 +51,9 @@ public sealed class ClaimFilter
     public DynamicParameters Parameters { get; } = new();
     public bool HasText { get; private set; }
 
+    /// <summary>Whether the filter's cost depends on its values (a search term, a figure): see <see cref="PerValuePlans"/>.</summary>
+    public bool PlansPerValue { get; private set; }
+
     public string Where => Conditions.Count == 0 ? "true" : string.Join(" and ", Conditions);
 
     public static async Task<(ClaimFilter? Filter, ValidationProblem? Problem)> BuildAsync(
@@ -133,11 +136,9 @@ public sealed class ClaimFilter
         {
             if (ParseFigure(valueText) is not { } value) return (null, Problems.BadParameter("value", "must be a number, such as 2500 or 2,500."));
             p.Add("value", value);
-            // An open range ("at least 2") contains every larger figure but states none of them.
-            filter.Conditions.Add("""
-                (c.value_range @> @value::numeric and not lower_inf(c.value_range) and not upper_inf(c.value_range)
-                 or c.amount = @value::numeric and c.value_range @> @value::numeric)
-                """);
+            // An open range ("at least 2") contains every larger figure but states none of them (claims_stating, 0007).
+            filter.Conditions.Add("c.id in (select id from claims_stating(@value::numeric))");
+            filter.PlansPerValue = true;
         }
         decimal? min = null, max = null;
         if (query.ValueMin is { } minText && (min = ParseFigure(minText)) is null)
@@ -154,6 +155,7 @@ public sealed class ClaimFilter
             p.Add("valueMin", min);
             p.Add("valueMax", max);
             filter.Conditions.Add("c.value_range && numrange(@valueMin::numeric, @valueMax::numeric, '[]')");
+            filter.PlansPerValue = true;
         }
         if (query.Unit is { } unit)
         {
@@ -192,6 +194,7 @@ public sealed class ClaimFilter
             p.Add("q", q);
             filter.Conditions.Add("c.search @@ websearch_to_tsquery('english', @q)");
             filter.HasText = true;
+            filter.PlansPerValue = true;
         }
         return (filter, null);
     }

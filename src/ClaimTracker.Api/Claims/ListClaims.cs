@@ -48,6 +48,7 @@ public static class ListClaims
         await using var connection = await db.OpenConnectionAsync(ct);
         var (built, problem) = await ClaimFilter.BuildAsync(connection, filterQuery, ct);
         if (built is not { } filter) return problem!;
+        await using var tx = filter.PlansPerValue ? await PerValuePlans.BeginAsync(connection, ct) : null;
 
         var sort = listQuery.Sort ?? (filter.HasText ? "relevance" : "id");
         string order, keyset;

@@ -43,6 +43,7 @@ public static class FindFigure
         public long ClaimCount { get; init; }
         public long[] Ids { get; init; } = [];
         public string[] Published { get; init; } = [];
+        public long[] ClaimIds { get; init; } = [];
     }
 
     /// <param name="value">The figure: 2500, 2,500 or 2 500.</param>
@@ -61,12 +62,13 @@ public static class FindFigure
         var (filter, problem) = await ClaimFilter.BuildAsync(connection,
             new ClaimFilterQuery(null, null, property, null, null, null, null, null, value, null, null, unit, null, null, null), ct);
         if (problem is not null) return problem;
+        await using var tx = await PerValuePlans.BeginAsync(connection, ct);
 
-        // One pass over the matching claims gives the totals and this page's sources; only the page's claims are loaded.
+        // One pass over the matching claims gives the totals, this page's sources and their claims; only those are loaded.
         var p = filter!.Parameters;
         p.Add("afterPublished", after?.Published ?? DateOnly.MinValue);
         p.Add("afterId", after?.Id ?? 0L);
-        p.Add("take", take + 1);
+        p.Add("take", take);
         var hits = await connection.QuerySingleAsync<Hits>(new CommandDefinition($"""
             with hits as materialized (
                 select e.source_id, c.id as claim_id
@@ -78,22 +80,20 @@ public static class FindFigure
             ), page as (
                 select id, published from sources_hit
                 where (published, id) > (@afterPublished, @afterId)
-                order by published, id limit @take
+                order by published, id limit @take + 1
+            ), shown as (
+                select id from page order by published, id limit @take
             )
             select (select count(*) from sources_hit) as source_count,
                    (select count(distinct claim_id) from hits) as claim_count,
                    coalesce((select array_agg(id order by published, id) from page), array[]::bigint[]) as ids,
-                   coalesce((select array_agg(published::text order by published, id) from page), array[]::text[]) as published
-            """, p, cancellationToken: ct));
+                   coalesce((select array_agg(published::text order by published, id) from page), array[]::text[]) as published,
+                   coalesce((select array_agg(distinct claim_id) from hits where source_id in (select id from shown)), array[]::bigint[]) as claim_ids
+            """, p, tx, cancellationToken: ct));
 
         var pageIds = hits.Ids.Take(take).ToArray();
         var next = hits.Ids.Length > take ? Cursor.Encode(new Position(DateOnly.ParseExact(hits.Published[take - 1], "yyyy-MM-dd"), hits.Ids[take - 1])) : null;
-        p.Add("pageSources", pageIds);
-        var claims = pageIds.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, null, $"""
-            where {filter.Where}
-              and exists (select 1 from claim_evidence pe where pe.claim_id = c.id and pe.stance = 'supports' and pe.source_id = any(@pageSources))
-            order by c.id
-            """, p, ct);
+        var claims = hits.ClaimIds.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, tx, "where c.id = any(@ids) order by c.id", new { ids = hits.ClaimIds }, ct);
 
         var order = pageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
         var sources = claims
