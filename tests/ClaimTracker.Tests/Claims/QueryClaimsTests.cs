@@ -80,12 +80,19 @@ public sealed class QueryClaimsTests(ApiFactory api) : IClassFixture<ApiFactory>
             ("value", new { kind = "quantity", approximation = "range", lowerBound = 200, upperBound = 999, statedAs = "Hundreds of attacks" }),
             ("evidence", world.Evidence("Hundreds of attacks targeted US bases"))));
 
+        var atLeast = Id(await world.CreateClaimAsync(("property", "attack_count"),
+            ("value", new { kind = "quantity", approximation = "at_least", amount = 200, statedAs = "Hundreds of attacks" }),
+            ("evidence", world.Evidence("Hundreds of attacks"))));
+
         var s = world.SubjectId;
         Assert.Equal([about], (await Get($"/claims?subject={s}&value=2,700")).Ids());
         Assert.Equal([hundreds], (await Get($"/claims?subject={s}&value=300")).Ids());
+        // "At least 200" states 200, not every larger figure it allows.
+        Assert.Equal([hundreds, atLeast], (await Get($"/claims?subject={s}&value=200")).Ids());
+        Assert.Empty((await Get($"/claims?subject={s}&value=5000")).Ids());
         Assert.Equal([about, exact], (await Get($"/claims?subject={s}&value_min=2700&unit=TROOPS")).Ids());
         Assert.Equal([exact], (await Get($"/claims?subject={s}&value_min=2800&unit=troops")).Ids());
-        Assert.Equal([about, hundreds], (await Get($"/claims?subject={s}&value_max=2300")).Ids());
+        Assert.Equal([about, hundreds, atLeast], (await Get($"/claims?subject={s}&value_max=2300")).Ids());
     }
 
     [Fact]
