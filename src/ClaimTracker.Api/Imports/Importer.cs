@@ -152,10 +152,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
         public async Task LoadVocabularyAsync()
         {
-            foreach (var key in await connection.QueryAsync<string>(new CommandDefinition("select key from properties", transaction: tx, cancellationToken: ct)))
-            {
-                _properties[key] = (await ListProperties.DefinitionAsync(connection, tx, key, ct))!;
-            }
+            foreach (var property in await ListProperties.DefinitionsAsync(connection, tx, ct)) _properties[property.Key] = property;
         }
 
         public async Task LineAsync(long line, string text)

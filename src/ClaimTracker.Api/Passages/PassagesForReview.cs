@@ -40,24 +40,14 @@ public static class PassagesForReview
             """, new { source, afterId = after?.Id, limit = take + 1 }, cancellationToken: ct))).ToList();
         var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].PassageId)) : null;
         return TypedResults.Ok(new Page<PassageToReview>([.. rows.Take(take).Select(r => new PassageToReview(
-            r.PassageId, r.SourceId, r.SourceTitle, r.Revision, DbEnum.Parse<AnchorState>(r.State), (double)r.Score, r.FromExact,
-            r.StartOffset is { } s ? new PassagePosition(s, r.EndOffset!.Value, r.Exact!, r.Prefix!, r.Suffix!) : null, r.Claims))], next));
+            r.PassageId, r.SourceId, r.SourceTitle, r.Revision, DbEnum.Parse<AnchorState>(r.State), (double)r.Score, r.FromExact, r.Now, r.Claims))], next));
     }
 
-    private sealed class Row
+    private sealed class Row : AnchorRow
     {
-        public long PassageId { get; init; }
         public long SourceId { get; init; }
         public string SourceTitle { get; init; } = "";
         public int Revision { get; init; }
-        public string State { get; init; } = "";
-        public decimal Score { get; init; }
-        public string FromExact { get; init; } = "";
-        public int? StartOffset { get; init; }
-        public int? EndOffset { get; init; }
-        public string? Exact { get; init; }
-        public string? Prefix { get; init; }
-        public string? Suffix { get; init; }
         public long[] Claims { get; init; } = [];
     }
 }

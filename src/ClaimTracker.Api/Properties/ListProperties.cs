@@ -49,6 +49,10 @@ public static class ListProperties
     public static async Task<PropertyDetail?> DefinitionAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string key, CancellationToken ct) =>
         (await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition(DefinitionSql + " where p.key = @key", new { key }, tx, cancellationToken: ct)))?.ToDetail();
 
+    /// <summary>Every property as a write needs it, in one query (claim counts not counted, 0).</summary>
+    public static async Task<List<PropertyDetail>> DefinitionsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct) =>
+        [.. (await connection.QueryAsync<Row>(new CommandDefinition(DefinitionSql, transaction: tx, cancellationToken: ct))).Select(r => r.ToDetail())];
+
     private sealed class Row
     {
         public long Id { get; init; }

@@ -31,6 +31,23 @@ public sealed record AddRevisionRequest(string Body, string? Note = null, string
 /// <param name="Start">Code-point offset in that revision.</param>
 public sealed record PassagePosition(int Start, int End, string Exact, string Prefix, string Suffix);
 
+/// <summary>A passage_anchors row: how a passage was followed into a revision.</summary>
+internal class AnchorRow
+{
+    public long PassageId { get; init; }
+    public string State { get; init; } = "";
+    public decimal Score { get; init; }
+    public string FromExact { get; init; } = "";
+    public int? StartOffset { get; init; }
+    public int? EndOffset { get; init; }
+    public string? Exact { get; init; }
+    public string? Prefix { get; init; }
+    public string? Suffix { get; init; }
+
+    /// <summary>Where the passage stands in the revision; null for an orphan.</summary>
+    public PassagePosition? Now => StartOffset is { } start ? new PassagePosition(start, EndOffset!.Value, Exact!, Prefix!, Suffix!) : null;
+}
+
 /// <param name="State">exact, moved, fuzzy (needs review) or orphaned (needs review).</param>
 /// <param name="Score">1 for exact and moved; for fuzzy the match's score; for orphaned the best score rejected (docs/anchoring.md).</param>
 /// <param name="Before">The passage's text in the revision it was followed from.</param>
@@ -259,19 +276,6 @@ public static class SourceRevisions
         public DateTime CreatedAt { get; init; }
     }
 
-    private sealed class AnchorRow
-    {
-        public long PassageId { get; init; }
-        public string State { get; init; } = "";
-        public decimal Score { get; init; }
-        public string FromExact { get; init; } = "";
-        public int? StartOffset { get; init; }
-        public int? EndOffset { get; init; }
-        public string? Exact { get; init; }
-        public string? Prefix { get; init; }
-        public string? Suffix { get; init; }
-    }
-
     public static async Task<RevisionDetail?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long sourceId, int number, CancellationToken ct)
     {
         var revision = await connection.QuerySingleOrDefaultAsync<LoadedRevision>(new CommandDefinition("""
@@ -289,8 +293,7 @@ public static class SourceRevisions
             from passages where revision_id = @id
             order by passage_id
             """, new { id = revision.Id }, tx, cancellationToken: ct))).ToList();
-        var passages = anchors.Select(a => new PassageReanchor(a.PassageId, DbEnum.Parse<AnchorState>(a.State), (double)a.Score, a.FromExact,
-            a.StartOffset is { } s ? new PassagePosition(s, a.EndOffset!.Value, a.Exact!, a.Prefix!, a.Suffix!) : null)).ToArray();
+        var passages = anchors.Select(a => new PassageReanchor(a.PassageId, DbEnum.Parse<AnchorState>(a.State), (double)a.Score, a.FromExact, a.Now)).ToArray();
         int Count(AnchorState state) => passages.Count(p => p.State == state);
         return new RevisionDetail(sourceId, revision.Number, Convert.ToHexStringLower(revision.BodySha256), revision.Length,
             revision.RetrievedOn?.ToString("yyyy-MM-dd"), revision.Note, revision.CreatedBy, revision.CreatedAt, true,
