@@ -83,7 +83,8 @@ public static class Anchoring
         };
     }
 
-    private static IEnumerable<int> Occurrences(CodePoints text, string quote)
+    /// <summary>The code-point start of every occurrence of the quote in the text.</summary>
+    internal static IEnumerable<int> Occurrences(CodePoints text, string quote)
     {
         for (var i = text.Text.IndexOf(quote, StringComparison.Ordinal); i >= 0; i = text.Text.IndexOf(quote, i + 1, StringComparison.Ordinal))
         {

@@ -117,12 +117,7 @@ public static class Reanchoring
         // 2. The same text elsewhere; between repeats, the one whose context agrees best, then the nearest.
         var length = CodePoints.Count(old.Exact);
         var near = map?.Near(old.Start, newText.Length) ?? 0;
-        var exact = new List<Anchor>();
-        for (var i = newText.Text.IndexOf(old.Exact, StringComparison.Ordinal); i >= 0; i = newText.Text.IndexOf(old.Exact, i + 1, StringComparison.Ordinal))
-        {
-            var s = newText.FromUtf16(i);
-            exact.Add(Anchoring.At(newText, s, s + length));
-        }
+        var exact = Anchoring.Occurrences(newText, old.Exact).Select(s => Anchoring.At(newText, s, s + length)).ToList();
         if (exact.Count > 0)
         {
             var best = exact.OrderByDescending(a => Context(old, a)).ThenBy(a => Math.Abs(a.Start - near)).First();
