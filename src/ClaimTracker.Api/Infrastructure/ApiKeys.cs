@@ -22,6 +22,14 @@ public static class ApiKeys
 
     public static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 
+    /// <summary>The curator's id by name, made on first use.</summary>
+    public static Task<long> EnsureCuratorAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string name, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            insert into curators (name) values (@name)
+            on conflict (name) do update set name = excluded.name
+            returning id
+            """, new { name }, tx, cancellationToken: ct));
+
     public static async Task<CreatedKey> CreateAsync(NpgsqlDataSource db, string curatorName, CancellationToken ct = default)
     {
         var key = NewKey();

@@ -31,9 +31,7 @@ public static class Cli
         long curatorId;
         await using (var connection = await database.DataSource.OpenConnectionAsync())
         {
-            curatorId = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, """
-                insert into curators (name) values (@curator) on conflict (name) do update set name = excluded.name returning id
-                """, new { curator });
+            curatorId = await ApiKeys.EnsureCuratorAsync(connection, null, curator, CancellationToken.None);
         }
         var json = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         await using var stream = File.OpenRead(file);

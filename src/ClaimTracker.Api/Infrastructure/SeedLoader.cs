@@ -71,11 +71,7 @@ public static class SeedLoader
                 new { sha = CreateSource.Sha256(body) }, tx, cancellationToken: ct));
             if (present) continue;
 
-            var curatorId = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-                insert into curators (name) values (@Curator)
-                on conflict (name) do update set name = excluded.name
-                returning id
-                """, new { Curator }, tx, cancellationToken: ct));
+            var curatorId = await ApiKeys.EnsureCuratorAsync(connection, tx, Curator, ct);
             var sourceId = await CreateSource.InsertAsync(connection, tx, article.Source, curatorId, ct);
             if (article.Claims is not null)
             {
