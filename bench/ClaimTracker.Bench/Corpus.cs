@@ -3,7 +3,8 @@ using System.Text;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 
 namespace ClaimTracker.Bench;
 

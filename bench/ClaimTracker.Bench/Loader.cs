@@ -4,8 +4,9 @@ using System.Reflection;
 using System.Text.Json;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
-using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Sources;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using Npgsql;
 using NpgsqlTypes;
 

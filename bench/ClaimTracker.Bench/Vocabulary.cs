@@ -1,4 +1,4 @@
-using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Vocabulary;
 
 namespace ClaimTracker.Bench;
 

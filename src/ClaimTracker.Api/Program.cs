@@ -6,10 +6,11 @@ using ClaimTracker.Api.Health;
 using ClaimTracker.Api.Imports;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Seeds;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Subjects;
 using ClaimTracker.Api.Timeline;
+using ClaimTracker.Api.Vocabulary;
 
 // Administrative commands (migrate, keys) share the app's configuration but never start the web server.
 var (command, hostArgs) = Cli.Split(args);

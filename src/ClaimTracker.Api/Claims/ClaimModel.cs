@@ -1,8 +1,9 @@
 using System.Globalization;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using FluentValidation;
 
 namespace ClaimTracker.Api.Claims;

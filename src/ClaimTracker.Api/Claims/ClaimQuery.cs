@@ -2,8 +2,9 @@ using System.Text.Json;
 using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using Dapper;
 using Npgsql;
 

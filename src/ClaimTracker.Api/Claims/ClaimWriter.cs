@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ClaimTracker.Api.Infrastructure;
-using ClaimTracker.Api.Properties;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

@@ -1,8 +1,9 @@
 using System.Security.Claims;
 using ClaimTracker.Api.Conflicts;
 using ClaimTracker.Api.Infrastructure;
-using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

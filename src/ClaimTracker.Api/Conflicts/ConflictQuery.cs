@@ -1,6 +1,7 @@
 using System.Globalization;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Dapper;
 using Npgsql;
 

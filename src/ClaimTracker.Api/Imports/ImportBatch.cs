@@ -1,6 +1,7 @@
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Text;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +18,7 @@ internal sealed record PassageRow(long Id, long SourceId, long RevisionId, Ancho
 
 internal sealed record EvidenceRow(long ClaimId, long PassageId, long SourceId, EvidenceStance Stance);
 
-internal sealed record ClaimRow(long Id, ClaimFields Fields, EvidenceRow[] Evidence);
+internal sealed record BufferedClaim(long Id, ClaimFields Fields, EvidenceRow[] Evidence);
 
 /// <summary>
 /// One batch of checked rows, written by binary COPY in foreign-key order. Claims go through a staging table so that
@@ -28,7 +29,7 @@ internal sealed class Batch
     public List<SubjectRow> Subjects { get; } = [];
     public List<SourceRow> Sources { get; } = [];
     public List<PassageRow> Passages { get; } = [];
-    public List<ClaimRow> Claims { get; } = [];
+    public List<BufferedClaim> Claims { get; } = [];
 
     public int Rows => Subjects.Count + Sources.Count + Passages.Count + Claims.Count;
 

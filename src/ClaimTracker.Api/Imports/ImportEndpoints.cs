@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,12 +1,13 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
+using System.Text;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using ClaimTracker.Api.Properties;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
+using ClaimTracker.Api.Vocabulary;
 using Dapper;
 using FluentValidation;
 using Npgsql;
@@ -458,7 +459,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
             var id = await _ids.NextAsync("claims");
             _claimIds.Add(id);
-            _batch.Claims.Add(new ClaimRow(id, fields, [.. links.Select(l => l with { ClaimId = id })]));
+            _batch.Claims.Add(new BufferedClaim(id, fields, [.. links.Select(l => l with { ClaimId = id })]));
             Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + links.Count };
         }
 

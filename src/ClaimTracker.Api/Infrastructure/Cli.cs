@@ -1,3 +1,5 @@
+using ClaimTracker.Api.Curators;
+using ClaimTracker.Api.Seeds;
 using Npgsql;
 
 namespace ClaimTracker.Api.Infrastructure;

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using ClaimTracker.Api.Curators;
+using ClaimTracker.Api.Seeds;
 using Npgsql;
 
 namespace ClaimTracker.Api.Infrastructure;

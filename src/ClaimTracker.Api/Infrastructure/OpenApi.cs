@@ -1,3 +1,4 @@
+using ClaimTracker.Api.Curators;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Threading.RateLimiting;
+using ClaimTracker.Api.Curators;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace ClaimTracker.Api.Infrastructure;

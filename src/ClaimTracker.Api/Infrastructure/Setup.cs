@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json;
+using ClaimTracker.Api.Curators;
 using FluentValidation;
 using Microsoft.AspNetCore.Authentication;
 using Scalar.AspNetCore;

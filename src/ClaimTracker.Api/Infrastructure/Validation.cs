@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Reflection;
+using ClaimTracker.Api.Text;
 using FluentValidation;
 
 namespace ClaimTracker.Api.Infrastructure;
@@ -98,6 +99,6 @@ public static class Validation
 public static class Rules
 {
     public static IRuleBuilderOptions<T, string?> PartialDate<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || Infrastructure.PartialDate.TryParse(v, out _))
-            .WithMessage($"must be a real date written as {Infrastructure.PartialDate.Format}.");
+        rule.Must(v => v is null || Text.PartialDate.TryParse(v, out _))
+            .WithMessage($"must be a real date written as {Text.PartialDate.Format}.");
 }

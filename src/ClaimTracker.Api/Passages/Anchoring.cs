@@ -1,4 +1,5 @@
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ClaimTracker.Api.Passages;

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,6 +1,7 @@
 using ClaimTracker.Api.Infrastructure;
-using DiffPlex;
+using ClaimTracker.Api.Text;
 using DiffPlex.Chunkers;
+using DiffPlex;
 
 namespace ClaimTracker.Api.Passages;
 

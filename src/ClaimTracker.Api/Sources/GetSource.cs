@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;

@@ -1,7 +1,8 @@
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Dapper;
-using DiffPlex;
 using DiffPlex.Chunkers;
+using DiffPlex;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

@@ -1,4 +1,5 @@
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Tests.Infrastructure;
 using Microsoft.Playwright;

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Tests.Infrastructure;
 using Dapper;

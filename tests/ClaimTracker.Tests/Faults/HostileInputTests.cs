@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
+using System.Net;
 using System.Text.Json;
+using System.Text;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Tests.ContractFuzzing;
 using ClaimTracker.Tests.Infrastructure;

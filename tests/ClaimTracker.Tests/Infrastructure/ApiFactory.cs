@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,8 @@
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
 using System.Text;
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Seeds;
 using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ClaimTracker.Api.Infrastructure;
+using ClaimTracker.Api.Seeds;
 using ClaimTracker.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 

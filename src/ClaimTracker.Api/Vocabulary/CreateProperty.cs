@@ -5,7 +5,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
-namespace ClaimTracker.Api.Properties;
+namespace ClaimTracker.Api.Vocabulary;
 
 /// <param name="Key">lower_snake_case, 2 to 63 characters: how claims name this property.</param>
 /// <param name="NonNegative">For quantities: refuse negative amounts (true for counts, the default).</param>

@@ -1,16 +1,18 @@
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Conflicts;
+using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
-using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.Serialization;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Seeds;
 
 /// <summary>
 /// The curated claims of one seed article (seeds/claims/KEY.yaml): the subjects they need and the claims, each

@@ -1,6 +1,7 @@
 using System.Globalization;
+using ClaimTracker.Api.Infrastructure;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Text;
 
 public enum DatePrecision { Day, Month, Year }
 

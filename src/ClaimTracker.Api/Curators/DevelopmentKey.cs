@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Curators;
 
 /// <summary>
 /// With the embedded server a new user has no way to make a key before the first start, so the app makes one

@@ -1,4 +1,4 @@
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Text;
 
 /// <summary>A date as precisely as it is known: "2024-09" with precision month stands for all of September 2024.</summary>
 /// <param name="Date">YYYY, YYYY-MM or YYYY-MM-DD.</param>

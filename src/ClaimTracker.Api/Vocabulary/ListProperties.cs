@@ -3,7 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
-namespace ClaimTracker.Api.Properties;
+namespace ClaimTracker.Api.Vocabulary;
 
 public enum PropertyType { Quantity, Time, Text, Stance }
 

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Curators;
 
 /// <summary>Curator API keys: random, shown once, stored as their SHA-256 only.</summary>
 public static class ApiKeys

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Text;
 
 /// <summary>
 /// Offsets in the API count Unicode code points, as PostgreSQL's length() and substr() do, while .NET strings

@@ -1,6 +1,6 @@
 using ClaimTracker.Api.Infrastructure;
 
-namespace ClaimTracker.Api.Properties;
+namespace ClaimTracker.Api.Vocabulary;
 
 public static class PropertiesEndpoints
 {

@@ -1,4 +1,4 @@
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Text;
 
 /// <summary>
 /// Approximate substring search (Sellers' algorithm): the span of a text closest, by edit distance, to a

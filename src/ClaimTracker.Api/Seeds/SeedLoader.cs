@@ -1,10 +1,12 @@
 using System.Reflection;
 using System.Text.Json;
+using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Sources;
+using ClaimTracker.Api.Text;
 using Dapper;
 using Npgsql;
 
-namespace ClaimTracker.Api.Infrastructure;
+namespace ClaimTracker.Api.Seeds;
 
 public sealed class SeedException(string message) : Exception(message);
 
