@@ -31,11 +31,22 @@ public sealed class Write : IAsyncDisposable
     public static async Task<Write> BeginAsync(HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
         var connection = await db.OpenConnectionAsync(ct);
-        var tx = await connection.BeginTransactionAsync(ct);
-        var key = http.Features.Get<IdempotencyRequest>();
-        var write = new Write(http, connection, tx, key);
-        if (key?.Sha256 is { } sha) await write.ClaimKeyAsync(sha, ct);
-        return write;
+        Write? write = null;
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(ct);
+            write = new Write(http, connection, tx, http.Features.Get<IdempotencyRequest>());
+            if (write._key?.Sha256 is { } sha) await write.ClaimKeyAsync(sha, ct);
+            return write;
+        }
+        catch
+        {
+            // The caller's `await using` never receives the write when its key is replayed (or anything else fails
+            // here): give the connection back now, or it stays checked out, idle in transaction, for ever.
+            if (write is not null) await write.DisposeAsync();
+            else await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>

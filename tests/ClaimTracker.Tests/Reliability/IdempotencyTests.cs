@@ -5,6 +5,15 @@ using ClaimTracker.Tests.Infrastructure;
 
 namespace ClaimTracker.Tests.Reliability;
 
+/// <summary>An app whose pool is small enough that leaked connections would exhaust it within a few rounds.</summary>
+public sealed class SmallPoolApiFactory(PostgresServer server) : ApiFactory(server)
+{
+    public const int PoolSize = 40;
+
+    protected override IEnumerable<(string Key, string Value)> Settings =>
+        [("ConnectionStrings:ClaimTracker", ConnectionString + $";Maximum Pool Size={PoolSize}")];
+}
+
 public sealed class IdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static HttpRequestMessage Post(string url, object body, string key)
@@ -111,5 +120,42 @@ public sealed class IdempotencyTests(ApiFactory api) : IClassFixture<ApiFactory>
         var world = await World.CreateAsync(api);
 
         await (await world.Curator.SendAsync(Post("/claims", world.Claim(), new string('k', 300)))).ReadProblemAsync(HttpStatusCode.BadRequest, "Idempotency-Key");
+    }
+}
+
+public sealed class IdempotencyRaceTests(SmallPoolApiFactory api) : IClassFixture<SmallPoolApiFactory>
+{
+    private static HttpRequestMessage Post(string url, object body, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", key);
+        return request;
+    }
+
+    [Fact]
+    public async Task Racing_retries_of_one_key_leave_no_connection_behind_however_often_they_race()
+    {
+        var world = await World.CreateAsync(api);
+        var body = world.Claim();
+        // Four rounds of 32 racing copies: more losers than the app's pool holds, so a loser's connection that
+        // is not given back would leave the next requests waiting for the pool.
+        for (var round = 0; round < 4; round++)
+        {
+            var key = $"k-{Samples.Unique()}";
+            var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => world.Curator.SendAsync(Post("/claims", body, key))));
+            var ids = new HashSet<long>();
+            foreach (var response in responses) ids.Add((await response.ReadJsonAsync(HttpStatusCode.Created)).GetProperty("id").GetInt64());
+            Assert.Single(ids);
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var read = await api.CreateClient().GetAsync($"/claims?subject={Uri.EscapeDataString(world.Subject)}", quick.Token);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the read waited {clock.Elapsed.TotalSeconds:F1} s for a connection");
+        await using var connection = await api.Db.OpenConnectionAsync();
+        var stuck = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection,
+            "select count(*) from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'");
+        Assert.Equal(0, stuck);
     }
 }
