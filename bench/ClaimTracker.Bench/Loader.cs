@@ -68,21 +68,20 @@ public static class Loader
         await CopySourcesAsync(db, corpus, properties, curatorId);
         Log($"rows copied: {options.Sources:N0} sources, {options.Passages:N0} passages, {options.Claims:N0} claims staged ({step.Elapsed.TotalSeconds:F0} s)");
 
-        // The search document, computed as the bulk import computes it (ClaimWriter.SearchWords, claim_search).
+        // The search document, computed as the bulk import computes it (claim_words, claim_search).
         step.Restart();
         var columns = string.Join(", ", ClaimColumns);
         var staged = string.Join(", ", ClaimColumns.Select(c => "c." + c));
-        var searchWords = (string)typeof(ClaimWriter).GetField("SearchWords", BindingFlags.NonPublic | BindingFlags.Static)!.GetValue(null)!;
         await ChunksAsync(db, options.Claims, 100_000, jobs, (lo, hi) => $"""
             with passage_text as (
-                select e.claim_id, string_agg(ps.exact, ' ') as text
+                select e.claim_id, string_agg(ps.exact, ' ' order by ps.id) as text
                 from claim_evidence e join passages ps on ps.id = e.passage_id
                 where e.claim_id between {lo} and {hi}
                 group by e.claim_id
             )
             insert into claims (id, {columns}, created_by, updated_by, search)
             select c.id, {staged}, {curatorId}, {curatorId},
-                   claim_search(c.subject_id, c.property_id, c.asserted_by, {searchWords}, t.text, c.note)
+                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note)
             from bench_claims c left join passage_text t on t.claim_id = c.id
             where c.id between {lo} and {hi}
             """);

@@ -16,7 +16,16 @@ using ClaimTracker.Api.Vocabulary;
 var (command, hostArgs) = Cli.Split(args);
 
 var builder = WebApplication.CreateBuilder(hostArgs);
-builder.AddClaimTrackerServices();
+try
+{
+    builder.AddClaimTrackerServices();
+}
+catch (SettingsException e)
+{
+    // A setting that cannot be used stops start-up with its name, before anything is started.
+    Console.Error.WriteLine($"ClaimTracker cannot start: {e.Message}");
+    return 1;
+}
 
 var app = builder.Build();
 

@@ -15,7 +15,7 @@ public sealed record ChangePage(IReadOnlyList<Change> Items, string NextCursor);
 
 public static class ChangeFeed
 {
-    private sealed record Position(long Tx, long Id);
+    public sealed record Position(long Tx, long Id);
 
     public static void MapChanges(this IEndpointRouteBuilder routes) =>
         routes.MapGroup("/changes").WithTags("Changes").WithValidation()
@@ -25,13 +25,12 @@ public static class ChangeFeed
             .WithDescription("A feed for staying in sync: start without since, then pass each page's nextCursor as since. A change becomes visible only once every transaction that began before it has finished, so a change that commits late is never skipped.");
 
     /// <param name="since">The nextCursor of the previous page; leave out to start from the beginning.</param>
-    /// <param name="limit">Page size, 1 to 200 (default 50).</param>
-    public static async Task<Results<Ok<ChangePage>, ValidationProblem>> Handle(
-        [FromQuery] string? since, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
+    /// <param name="limit">How many changes a page holds, 1 to 200 (default 50), e.g. 100.</param>
+    public static async Task<Ok<ChangePage>> Handle(
+        [FromQuery] Param<Cursor<Position>>? since, [FromQuery] Param<PageSize>? limit, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (!Cursor.TryDecode<Position>(since, out var after)) return Problems.BadParameter("since", "is not a cursor returned by this feed.");
-        if (limit is < 1 or > Paging.MaxLimit) return Problems.BadParameter("limit", $"must be between 1 and {Paging.MaxLimit}.");
-        var take = limit ?? Paging.DefaultLimit;
+        var after = since?.Value.Position;
+        var take = limit?.Value.Value ?? PageSize.Default;
 
         await using var connection = await db.OpenConnectionAsync(ct);
         // Ordered by writing transaction, and cut below the oldest transaction still running: a change written by a
@@ -47,7 +46,7 @@ public static class ChangeFeed
         var next = rows.Count > 0 ? new Position(rows[^1].TxId, rows[^1].Id) : after ?? new Position(0, 0);
         return TypedResults.Ok(new ChangePage(
             [.. rows.Select(r => new Change(r.ClaimId, r.Number, DbEnum.Parse<RevisionAction>(r.Action), r.Reason, r.Curator, r.CreatedAt))],
-            Cursor.Encode(next)));
+            Cursor<Position>.Encode(next)));
     }
 
     private sealed class Row

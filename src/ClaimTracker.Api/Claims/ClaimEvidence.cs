@@ -1,9 +1,6 @@
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
-using Dapper;
 using FluentValidation;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
 
@@ -49,57 +46,5 @@ public sealed record EvidenceInput(
             RuleFor(e => e.Suffix).MaximumLength(1_000);
             RuleFor(e => e.Stance).IsInEnum();
         }
-    }
-}
-
-public static class ClaimEvidence
-{
-    public sealed record Resolved(long PassageId, long SourceId, EvidenceStance Stance);
-
-    /// <summary>Finds or anchors each piece of evidence inside the caller's transaction.</summary>
-    /// <param name="field">How the list is named in the request, for errors ("evidence").</param>
-    public static async Task<(List<Resolved> Evidence, ProblemHttpResult? Problem)> ResolveAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, IReadOnlyList<EvidenceInput> items, long curatorId, string field, CancellationToken ct)
-    {
-        var resolved = new List<Resolved>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            var at = items.Count == 1 && field != "evidence" ? "" : $"{field}[{i}].";
-            if (item.PassageId is { } passageId)
-            {
-                var sourceId = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    "select source_id from passages where id = @passageId", new { passageId }, tx, cancellationToken: ct));
-                if (sourceId is null) return ([], Problems.Unprocessable(at + "passageId", $"no passage has id {passageId}."));
-                resolved.Add(new(passageId, sourceId.Value, item.Stance));
-                continue;
-            }
-
-            var outcome = await CreatePassage.AnchorAsync(connection, tx, item.SourceId!.Value,
-                new CreatePassageRequest(item.Start, item.End, item.Exact, item.Prefix, item.Suffix), curatorId, ct);
-            if (outcome.SourceMissing) return ([], Problems.Unprocessable(at + "sourceId", $"no source has id {item.SourceId}."));
-            if (outcome.Failure is not null) return ([], outcome.Failure.ToProblem(at));
-            resolved.Add(new(outcome.PassageId, item.SourceId.Value, item.Stance));
-        }
-        return (resolved.DistinctBy(e => e.PassageId).ToList(), null);
-    }
-
-    /// <returns>How many links were new (a passage already linked to the claim is left as it is).</returns>
-    public static async Task<int> LinkAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long claimId, IEnumerable<Resolved> evidence, long curatorId, CancellationToken ct)
-    {
-        var list = evidence.ToList();
-        return await connection.ExecuteAsync(new CommandDefinition("""
-            insert into claim_evidence (claim_id, passage_id, source_id, stance, created_by)
-            select @claimId, e.passage_id, e.source_id, e.stance, @curatorId
-            from unnest(@passageIds, @sourceIds, @stances) as e (passage_id, source_id, stance)
-            on conflict (claim_id, passage_id) do nothing
-            """,
-            new
-            {
-                claimId, curatorId,
-                passageIds = list.Select(e => e.PassageId).ToArray(),
-                sourceIds = list.Select(e => e.SourceId).ToArray(),
-                stances = list.Select(e => e.Stance.Db()).ToArray(),
-            }, tx, cancellationToken: ct));
     }
 }

@@ -4,46 +4,64 @@ using ClaimTracker.Api.Subjects;
 using ClaimTracker.Api.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
 
 /// <summary>The filters of a claims query; every one optional, all combinable.</summary>
-/// <param name="Subject">A subject's id, name or alias.</param>
-/// <param name="IncludeNarrower">Also claims about the subject's narrower subjects (events within a topic).</param>
-/// <param name="Property">A property key.</param>
-/// <param name="Source">Only claims evidenced by this source (id).</param>
-/// <param name="AssertedBy">Who asserts: a subject's id, name or alias, or "source" for the reporting source's own voice.</param>
+/// <param name="Subject">A subject's id, name or alias (any case), e.g. US forces in Iraq; its alias US troops in Iraq, or its id, finds the same claims.</param>
+/// <param name="IncludeNarrower">true: also claims about the subject's narrower subjects (events within a topic).</param>
+/// <param name="Property">A property key from GET /properties, e.g. troop_count.</param>
+/// <param name="Source">Only claims evidenced by this source (its id), e.g. 1.</param>
+/// <param name="AssertedBy">Who asserts: a subject's id, name or alias, e.g. Reuters; or "source" for the reporting source's own voice.</param>
 /// <param name="Status">draft, verified or retracted. Without it, retracted claims are left out.</param>
 /// <param name="Rank">preferred, normal or deprecated.</param>
-/// <param name="Best">Only the best-ranked claims of each subject and property: preferred ones where there are any, else normal ones.</param>
-/// <param name="Value">Quantities that state this figure: whose bounded range (bounds and approximation applied) contains it, or whose
-/// amount it is ("at least 2" is found by 2, not by every larger figure); "2,500" and "2500" alike.</param>
-/// <param name="ValueMin">Quantities whose range reaches this figure or more.</param>
-/// <param name="ValueMax">Quantities whose range reaches this figure or less.</param>
-/// <param name="Unit">Quantities in this unit (case-insensitive).</param>
-/// <param name="From">Claims whose valid time or time value overlaps the period from this date (YYYY, YYYY-MM or YYYY-MM-DD).</param>
-/// <param name="To">... to this date's period, inclusive.</param>
-/// <param name="NeedsReview">Only claims (true) or no claims (false) left without an exact or moved supporting passage by a corrected source text.</param>
-/// <param name="Q">Full-text search over the claim, its subject's names and its passages (PostgreSQL websearch syntax).</param>
+/// <param name="Best">true: only the best-ranked claims of each subject and property (preferred ones where there are any, else normal ones).</param>
+/// <param name="Value">Quantities that state this figure, e.g. 2,500 (2500 reads the same): whose bounded range (bounds and approximation
+/// applied) contains it, or whose amount it is ("at least 2" is found by 2, not by every larger figure).</param>
+/// <param name="ValueMin">Quantities whose range reaches this figure or more, e.g. 1000.</param>
+/// <param name="ValueMax">Quantities whose range reaches this figure or less, e.g. 5,000.</param>
+/// <param name="Unit">Quantities in this unit (case-insensitive), e.g. troops.</param>
+/// <param name="From">Claims whose valid time or time value overlaps the period from this date on: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09.</param>
+/// <param name="To">... up to this date's period, inclusive: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2026.</param>
+/// <param name="Q">Full-text search over the claim, its subject's names and its passages, in PostgreSQL's websearch syntax: words
+/// (all must match), "quoted phrases", or, and -excluded words, e.g. withdrawal -coalition. At most 500 characters.</param>
+/// <param name="NeedsReview">true: only claims left without an exact or moved supporting passage by a corrected source text; false: none of them.</param>
 public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
-    [property: FromQuery(Name = "include_narrower")] bool? IncludeNarrower,
+    [property: FromQuery(Name = "include_narrower")] Param<bool>? IncludeNarrower,
     [property: FromQuery(Name = "property")] string? Property,
-    [property: FromQuery(Name = "source")] long? Source,
+    [property: FromQuery(Name = "source")] Param<long>? Source,
     [property: FromQuery(Name = "asserted_by")] string? AssertedBy,
-    [property: FromQuery(Name = "status")] string? Status,
-    [property: FromQuery(Name = "rank")] string? Rank,
-    [property: FromQuery(Name = "best")] bool? Best,
-    [property: FromQuery(Name = "value")] string? Value,
-    [property: FromQuery(Name = "value_min")] string? ValueMin,
-    [property: FromQuery(Name = "value_max")] string? ValueMax,
+    [property: FromQuery(Name = "status")] Param<ClaimStatus>? Status,
+    [property: FromQuery(Name = "rank")] Param<ClaimRank>? Rank,
+    [property: FromQuery(Name = "best")] Param<bool>? Best,
+    [property: FromQuery(Name = "value")] Param<Figure>? Value,
+    [property: FromQuery(Name = "value_min")] Param<Figure>? ValueMin,
+    [property: FromQuery(Name = "value_max")] Param<Figure>? ValueMax,
     [property: FromQuery(Name = "unit")] string? Unit,
-    [property: FromQuery(Name = "from")] string? From,
-    [property: FromQuery(Name = "to")] string? To,
+    [property: FromQuery(Name = "from")] Param<PartialDate>? From,
+    [property: FromQuery(Name = "to")] Param<PartialDate>? To,
     [property: FromQuery(Name = "q")] string? Q,
-    [property: FromQuery(Name = "needs_review")] bool? NeedsReview = null);
+    [property: FromQuery(Name = "needs_review")] Param<bool>? NeedsReview = null)
+{
+    public sealed class Validator : AbstractValidator<ClaimFilterQuery>
+    {
+        public Validator()
+        {
+            RuleFor(q => q.Q).Must(q => q!.Length <= 500).When(q => q.Q is not null).OverridePropertyName("q").WithMessage("must be at most 500 characters.");
+            RuleFor(q => q.Q).Must(q => !string.IsNullOrWhiteSpace(q)).When(q => q.Q is not null).OverridePropertyName("q").WithMessage("must not be blank.");
+            RuleFor(q => q).Must(q => q.ValueMin!.Value.Value.Value <= q.ValueMax!.Value.Value.Value)
+                .When(q => q.ValueMin is { IsValid: true } && q.ValueMax is { IsValid: true })
+                .OverridePropertyName("value_min").WithMessage("must not be greater than value_max.");
+            RuleFor(q => q).Must(q => q.From!.Value.Value.Start < q.To!.Value.Value.End)
+                .When(q => q.From is { IsValid: true } && q.To is { IsValid: true })
+                .OverridePropertyName("from").WithMessage("must not be after to.");
+        }
+    }
+}
 
 /// <summary>A filter turned into SQL conditions on claims (alias c) and their parameters.</summary>
 public sealed class ClaimFilter
@@ -57,6 +75,7 @@ public sealed class ClaimFilter
 
     public string Where => Conditions.Count == 0 ? "true" : string.Join(" and ", Conditions);
 
+    /// <summary>The filter's SQL; a subject, asserter or property that names nothing is a 400 naming the parameter.</summary>
     public static async Task<(ClaimFilter? Filter, ValidationProblem? Problem)> BuildAsync(
         NpgsqlConnection connection, ClaimFilterQuery query, CancellationToken ct)
     {
@@ -69,7 +88,7 @@ public sealed class ClaimFilter
             {
                 return (null, Problems.BadParameter("subject", $"no subject has the id, name or alias \"{subjectRef}\"."));
             }
-            if (query.IncludeNarrower == true)
+            if (query.IncludeNarrower?.Value == true)
             {
                 p.Add("subjectIds", (await NarrowerAsync(connection, subject.Id, ct)).ToArray());
                 filter.Conditions.Add("c.subject_id = any(@subjectIds)");
@@ -88,7 +107,7 @@ public sealed class ClaimFilter
             p.Add("propertyId", propertyId);
             filter.Conditions.Add("c.property_id = @propertyId");
         }
-        if (query.Source is { } source)
+        if (query.Source?.Value is { } source)
         {
             p.Add("sourceId", source);
             filter.Conditions.Add("exists (select 1 from claim_evidence fe where fe.claim_id = c.id and fe.source_id = @sourceId)");
@@ -109,23 +128,21 @@ public sealed class ClaimFilter
                 return (null, Problems.BadParameter("asserted_by", $"no subject has the id, name or alias \"{asserterRef}\" (use \"source\" for the source's own voice)."));
             }
         }
-        if (query.Status is { } status)
+        if (query.Status?.Value is { } status)
         {
-            if (!TryEnum<ClaimStatus>(status, out var s)) return (null, Problems.BadParameter("status", $"must be one of: {DbEnum.Names<ClaimStatus>()}."));
-            p.Add("status", s.Db());
+            p.Add("status", status.Db());
             filter.Conditions.Add("c.status = @status");
         }
         else
         {
             filter.Conditions.Add("c.status <> 'retracted'");
         }
-        if (query.Rank is { } rank)
+        if (query.Rank?.Value is { } rank)
         {
-            if (!TryEnum<ClaimRank>(rank, out var r)) return (null, Problems.BadParameter("rank", $"must be one of: {DbEnum.Names<ClaimRank>()}."));
-            p.Add("rank", r.Db());
+            p.Add("rank", rank.Db());
             filter.Conditions.Add("c.rank = @rank");
         }
-        if (query.Best == true)
+        if (query.Best?.Value == true)
         {
             filter.Conditions.Add("""
                 c.rank <> 'deprecated' and (c.rank = 'preferred' or not exists (
@@ -133,24 +150,14 @@ public sealed class ClaimFilter
                     and b.rank = 'preferred' and b.status <> 'retracted'))
                 """);
         }
-        if (query.Value is { } valueText)
+        if (query.Value?.Value is { } value)
         {
-            if (ParseFigure(valueText) is not { } value) return (null, Problems.BadParameter("value", "must be a number, such as 2500 or 2,500."));
-            p.Add("value", value);
-            // An open range ("at least 2") contains every larger figure but states none of them (claims_stating, 0007).
+            p.Add("value", value.Value);
+            // An open range ("at least 2") contains every larger figure but states none of them (claims_stating).
             filter.Conditions.Add("c.id in (select id from claims_stating(@value::numeric))");
             filter.PlansPerValue = true;
         }
-        decimal? min = null, max = null;
-        if (query.ValueMin is { } minText && (min = ParseFigure(minText)) is null)
-        {
-            return (null, Problems.BadParameter("value_min", "must be a number, such as 2500 or 2,500."));
-        }
-        if (query.ValueMax is { } maxText && (max = ParseFigure(maxText)) is null)
-        {
-            return (null, Problems.BadParameter("value_max", "must be a number, such as 2500 or 2,500."));
-        }
-        if (min > max) return (null, Problems.BadParameter("value_min", "must not be greater than value_max."));
+        var (min, max) = (query.ValueMin?.Value.Value, query.ValueMax?.Value.Value);
         if (min is not null || max is not null)
         {
             p.Add("valueMin", min);
@@ -163,16 +170,7 @@ public sealed class ClaimFilter
             p.Add("unit", unit.Trim());
             filter.Conditions.Add("lower(c.unit) = lower(@unit)");
         }
-        PartialDate? from = null, to = null;
-        if (query.From is not null && (from = PartialDate.ParseOrNull(query.From)) is null)
-        {
-            return (null, Problems.BadParameter("from", $"must be a real date written as {PartialDate.Format}."));
-        }
-        if (query.To is not null && (to = PartialDate.ParseOrNull(query.To)) is null)
-        {
-            return (null, Problems.BadParameter("to", $"must be a real date written as {PartialDate.Format}."));
-        }
-        if (from is { } f && to is { } t && f.Start >= t.End) return (null, Problems.BadParameter("from", "must not be after to."));
+        var (from, to) = (query.From?.Value, query.To?.Value);
         if (from is not null || to is not null)
         {
             p.Add("periodStart", from?.Start);
@@ -181,7 +179,7 @@ public sealed class ClaimFilter
                 (c.valid_range && daterange(@periodStart::date, @periodEnd::date) or c.time_range && daterange(@periodStart::date, @periodEnd::date))
                 """);
         }
-        if (query.NeedsReview is { } review)
+        if (query.NeedsReview?.Value is { } review)
         {
             filter.Conditions.Add((review ? "" : "not ") + """
                 not exists (select 1 from claim_evidence re join passages rp on rp.id = re.passage_id
@@ -190,24 +188,12 @@ public sealed class ClaimFilter
         }
         if (query.Q is { } q)
         {
-            if (q.Length > 500) return (null, Problems.BadParameter("q", "must be at most 500 characters."));
-            if (string.IsNullOrWhiteSpace(q)) return (null, Problems.BadParameter("q", "must not be blank."));
             p.Add("q", q);
             filter.Conditions.Add("c.search @@ websearch_to_tsquery('english', @q)");
             filter.HasText = true;
             filter.PlansPerValue = true;
         }
         return (filter, null);
-    }
-
-    /// <summary>"2,500", "2500", "2 500" and "2500.5" read as numbers; anything else does not.</summary>
-    public static decimal? ParseFigure(string text)
-    {
-        var cleaned = text.Trim().Replace(",", "").Replace("_", "").Replace(" ", "").Replace("\u202F", "").Replace("\u00A0", "");
-        return cleaned.Length is > 0 and <= 30
-               && decimal.TryParse(cleaned, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : null;
     }
 
     public static bool TryEnum<T>(string text, out T value) where T : struct, Enum

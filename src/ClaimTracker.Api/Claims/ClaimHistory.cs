@@ -2,6 +2,7 @@ using System.Text.Json;
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
@@ -15,8 +16,9 @@ public sealed record ClaimRevision(int Number, RevisionAction Action, string? Re
 
 public static class ClaimHistory
 {
-    public static async Task<Results<Ok<ClaimRevision[]>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<ClaimRevision[]>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<(int Number, string Action, string? Reason, string Curator, DateTime At, string? Before, string? After)>(
             new CommandDefinition("""

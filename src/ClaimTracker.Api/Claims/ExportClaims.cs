@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ClaimTracker.Api.Infrastructure;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -17,16 +18,24 @@ public enum ExportFormat { Ndjson, Csv, Jsonld }
 /// or JSON-LD (schema.org Claim for each claim, with a W3C Web Annotation per evidence passage, selectors
 /// included). Streamed in id order, so a large export does not sit in memory.
 /// </summary>
+/// <param name="Format">ndjson (one claim per line), csv (one row per claim) or jsonld (schema.org Claim and W3C Web Annotation); required.</param>
+public sealed record ExportQuery([property: FromQuery(Name = "format"), System.ComponentModel.DataAnnotations.Required] Param<ExportFormat>? Format)
+{
+    public sealed class Validator : AbstractValidator<ExportQuery>
+    {
+        public Validator() => RuleFor(q => q.Format).NotNull().OverridePropertyName("format").WithMessage("is required: ndjson, csv or jsonld.");
+    }
+}
+
 public static class ExportClaims
 {
     private const int Batch = 500;
 
-    /// <param name="format">ndjson, csv or jsonld.</param>
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Handle(
-        [AsParameters] ClaimFilterQuery filterQuery, [FromQuery] string format, HttpContext http, NpgsqlDataSource db,
+        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ExportQuery query, HttpContext http, NpgsqlDataSource db,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
-        if (!ClaimFilter.TryEnum<ExportFormat>(format, out var kind)) return Problems.BadParameter("format", "must be one of: ndjson, csv, jsonld.");
+        var kind = query.Format!.Value.Value;
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var (filter, problem) = await ClaimFilter.BuildAsync(connection, filterQuery, ct);

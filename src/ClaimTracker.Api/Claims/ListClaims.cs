@@ -1,18 +1,31 @@
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using FluentValidation;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
 
+public enum ClaimSort { Id, Recent, Relevance }
+
+public enum ClaimFacet { Source, Property, Subject, AssertedBy, Status }
+
 /// <param name="Sort">id (oldest first, the default), recent (newest first), or relevance (with q; its default then).</param>
-/// <param name="Facet">Count the matching claims per value of these fields: source, property, subject, asserted_by, status. Repeat for several.</param>
+/// <param name="Facet">Count the matching claims per value of these fields: source, property, subject, asserted_by, status.
+/// Repeat for several, e.g. facet=source&amp;facet=asserted_by.</param>
 public sealed record ClaimListQuery(
-    [property: FromQuery(Name = "sort")] string? Sort,
-    [property: FromQuery(Name = "facet")] string[]? Facet,
-    [property: FromQuery(Name = "cursor")] string? Cursor,
-    [property: FromQuery(Name = "limit")] int? Limit);
+    [property: FromQuery(Name = "sort")] Param<ClaimSort>? Sort,
+    [property: FromQuery(Name = "facet")] Param<ClaimFacet>[]? Facet)
+{
+    public sealed class Validator : AbstractValidator<ClaimListQuery>
+    {
+        public Validator() =>
+            RuleFor(q => q.Facet).Must(f => f!.Where(x => x.IsValid).Select(x => x.Value).Distinct().Count() == f!.Length)
+                .When(q => q.Facet is { Length: > 1 } f && f.All(x => x.IsValid)).OverridePropertyName("facet").WithMessage("names a facet twice.");
+    }
+}
 
 /// <param name="Value">The value to filter by (an id for sources, subjects and asserters, a key for properties; "source" for the
 /// source's own voice).</param>
@@ -30,54 +43,34 @@ public sealed record ClaimPage(
 
 public static class ListClaims
 {
-    internal static readonly string[] FacetNames = ["source", "property", "subject", "asserted_by", "status"];
-
-    private sealed record Position(long Id, double? Rank = null);
+    public sealed record Position(long Id, double? Rank = null);
 
     public static async Task<Results<Ok<ClaimPage>, ValidationProblem>> Handle(
-        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, NpgsqlDataSource db, IConfiguration configuration, CancellationToken ct)
+        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, [AsParameters] PageQuery<Position> page,
+        NpgsqlDataSource db, IOptions<ClaimTrackerOptions> options, CancellationToken ct)
     {
-        if (Paging.Check<Position>(listQuery.Cursor, listQuery.Limit, out var after, out var take) is { } pagingProblem) return pagingProblem;
-        var facets = listQuery.Facet ?? [];
-        if (facets.FirstOrDefault(f => !FacetNames.Contains(f)) is { } unknownFacet)
-        {
-            return Problems.BadParameter("facet", $"\"{unknownFacet}\" is not a facet; facets are {string.Join(", ", FacetNames)}.");
-        }
-        if (facets.Length > FacetNames.Length) return Problems.BadParameter("facet", "names a facet twice.");
-
+        var (after, take) = (page.After, page.Take);
+        var facets = listQuery.Facet?.Select(f => f.Value).Distinct().ToArray() ?? [];
         await using var connection = await db.OpenConnectionAsync(ct);
         var (built, problem) = await ClaimFilter.BuildAsync(connection, filterQuery, ct);
         if (built is not { } filter) return problem!;
         await using var tx = filter.PlansPerValue ? await PerValuePlans.BeginAsync(connection, ct) : null;
 
-        var sort = listQuery.Sort ?? (filter.HasText ? "relevance" : "id");
-        string order, keyset;
-        switch (sort)
+        var sort = listQuery.Sort?.Value ?? (filter.HasText ? ClaimSort.Relevance : ClaimSort.Id);
+        if (sort == ClaimSort.Relevance && !filter.HasText) return Problems.BadParameter("sort", "relevance needs q.");
+        var (order, keyset) = sort switch
         {
-            case "id":
-                order = "order by c.id";
-                keyset = "c.id > @afterId";
-                break;
-            case "recent":
-                order = "order by c.id desc";
-                keyset = "c.id < @afterId";
-                break;
-            case "relevance" when filter.HasText:
-                order = $"order by {Relevance} desc, c.id desc";
-                keyset = $"({Relevance}, c.id) < (@afterRank::real, @afterId)";
-                break;
-            case "relevance":
-                return Problems.BadParameter("sort", "relevance needs q.");
-            default:
-                return Problems.BadParameter("sort", "must be one of: id, recent, relevance.");
-        }
+            ClaimSort.Id => ("order by c.id", "c.id > @afterId"),
+            ClaimSort.Recent => ("order by c.id desc", "c.id < @afterId"),
+            _ => ($"order by {Relevance} desc, c.id desc", $"({Relevance}, c.id) < (@afterRank::real, @afterId)"),
+        };
         RelevanceScope? scope = null;
         string? candidates = null;
-        if (sort == "relevance")
+        if (sort == ClaimSort.Relevance)
         {
             // Ranking scores every candidate: a term found in most claims would rank hundreds of thousands of them.
             // Relevance ranks the newest matches, at most a configured number, and the answer says how many it ranked.
-            var cap = Math.Max(1, configuration.GetValue("ClaimTracker:RelevanceCandidates", 10_000));
+            var cap = options.Value.RelevanceCandidates;
             filter.Parameters.Add("candidates", cap);
             var matched = await connection.ExecuteScalarAsync<int>(new CommandDefinition(
                 $"select count(*)::int from (select 1 from claims c where {filter.Where} limit @candidates + 1) m", filter.Parameters, cancellationToken: ct));
@@ -90,7 +83,7 @@ public static class ListClaims
         }
         if (after is not null)
         {
-            if (sort == "relevance" && after.Rank is null) return Problems.BadParameter("cursor", "is not a cursor of this sort.");
+            if (sort == ClaimSort.Relevance && after.Rank is null) return Problems.BadParameter("cursor", "is not a cursor of this sort.");
             filter.Parameters.Add("afterId", after.Id);
             filter.Parameters.Add("afterRank", after.Rank);
             filter.Conditions.Add(keyset);
@@ -102,11 +95,11 @@ public static class ListClaims
         if (rows.Count > take)
         {
             var last = rows[take - 1];
-            double? rank = sort == "relevance"
+            double? rank = sort == ClaimSort.Relevance
                 ? await connection.ExecuteScalarAsync<double>(new CommandDefinition(
                     $"select {Relevance} from claims c where c.id = @id", new { id = last.Id, q = filterQuery.Q }, cancellationToken: ct))
                 : null;
-            next = Cursor.Encode(new Position(last.Id, rank));
+            next = Cursor<Position>.Encode(new Position(last.Id, rank));
             rows.RemoveAt(rows.Count - 1);
         }
 
@@ -117,33 +110,33 @@ public static class ListClaims
             if (after is not null) filter.Conditions.Remove(keyset);
             if (candidates is not null) filter.Conditions.Remove(candidates);
             counts = [];
-            foreach (var facet in facets.Distinct()) counts[facet] = await FacetAsync(connection, filter, facet, ct);
+            foreach (var facet in facets) counts[facet.Db()] = await FacetAsync(connection, filter, facet, ct);
         }
         return TypedResults.Ok(new ClaimPage(rows, next, counts, scope));
     }
 
     internal const string Relevance = "ts_rank_cd(c.search, websearch_to_tsquery('english', @q))::real";
 
-    private static async Task<FacetValue[]> FacetAsync(NpgsqlConnection connection, ClaimFilter filter, string facet, CancellationToken ct)
+    private static async Task<FacetValue[]> FacetAsync(NpgsqlConnection connection, ClaimFilter filter, ClaimFacet facet, CancellationToken ct)
     {
         var sql = facet switch
         {
-            "source" => $"""
+            ClaimFacet.Source => $"""
                 select e.source_id::text as value, so.title as label, count(distinct c.id) as count
                 from claims c join claim_evidence e on e.claim_id = c.id join sources so on so.id = e.source_id
                 where {filter.Where} group by e.source_id, so.title
                 """,
-            "property" => $"""
+            ClaimFacet.Property => $"""
                 select p.key as value, p.label, count(*) as count
                 from claims c join properties p on p.id = c.property_id
                 where {filter.Where} group by p.key, p.label
                 """,
-            "subject" => $"""
+            ClaimFacet.Subject => $"""
                 select s.id::text as value, s.name as label, count(*) as count
                 from claims c join subjects s on s.id = c.subject_id
                 where {filter.Where} group by s.id, s.name
                 """,
-            "asserted_by" => $"""
+            ClaimFacet.AssertedBy => $"""
                 select coalesce(a.id::text, 'source') as value, coalesce(a.name, 'the source''s own voice') as label, count(*) as count
                 from claims c left join subjects a on a.id = c.asserted_by
                 where {filter.Where} group by a.id, a.name

@@ -1,161 +1,146 @@
-using System.Security.Claims;
-using ClaimTracker.Api.Conflicts;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using ClaimTracker.Api.Infrastructure;
-using ClaimTracker.Api.Subjects;
-using ClaimTracker.Api.Text;
-using ClaimTracker.Api.Vocabulary;
-using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
 
 /// <summary>
-/// A revision of a claim: only the fields sent change. An empty string clears an optional field ("assertedBy": ""
-/// makes it the source's own voice again). Every revision says why.
+/// A revision of a claim: a JSON merge patch over the claim as POST /claims takes it, with the reason for the change.
+/// Only the fields sent change; null (or "" for an optional text) clears one. The value is replaced as a whole.
 /// </summary>
+/// <param name="Changes">The fields to change, as POST /claims names them.</param>
 /// <param name="Reason">Why the claim changes; kept in its history.</param>
-public sealed record UpdateClaimRequest(
-    string Reason,
-    ClaimValueInput? Value = null,
-    string? Property = null,
-    string? Subject = null,
-    long? SubjectId = null,
-    string? AssertedBy = null,
-    long? AssertedById = null,
-    string? ValidAt = null,
-    string? ValidFrom = null,
-    string? ValidTo = null,
-    string? StatedOn = null,
-    string? Location = null,
-    string? Note = null,
-    ClaimStatus? Status = null,
-    ClaimRank? Rank = null)
+[JsonConverter(typeof(Converter))]
+public sealed record ClaimPatch(JsonObject Changes, string? Reason)
 {
-    public bool ChangesNothing =>
-        Value is null && Property is null && Subject is null && SubjectId is null && AssertedBy is null && AssertedById is null
-        && ValidAt is null && ValidFrom is null && ValidTo is null && StatedOn is null && Location is null && Note is null
-        && Status is null && Rank is null;
-
-    public sealed class Validator : AbstractValidator<UpdateClaimRequest>
+    public sealed class Validator : AbstractValidator<ClaimPatch>
     {
         public Validator()
         {
-            RuleFor(r => r.Reason).NotEmpty().MaximumLength(2_000);
-            RuleFor(r => r.Value!).SetValidator(new ClaimValueInput.Validator()).When(r => r.Value is not null);
-            RuleFor(r => r.Subject).Null().When(r => r.SubjectId is not null).WithMessage("must be left out when subjectId is given.");
-            RuleFor(r => r.Subject).Must(s => s!.Trim().Length > 0).When(r => r.Subject is not null).WithMessage("must not be blank.");
-            RuleFor(r => r.AssertedBy).Null().When(r => r.AssertedById is not null).WithMessage("must be left out when assertedById is given.");
-            RuleFor(r => r.ValidAt).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.ValidFrom).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.ValidTo).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.StatedOn).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.ValidAt).Null().When(r => r.ValidFrom is not null || r.ValidTo is not null)
-                .WithMessage("must be left out when validFrom or validTo is given.");
-            RuleFor(r => r.Location).MaximumLength(300);
-            RuleFor(r => r.Note).MaximumLength(5_000);
-            RuleFor(r => r.Status).IsInEnum().NotEqual(ClaimStatus.Retracted).WithMessage("must be draft or verified; retract with DELETE.");
-            RuleFor(r => r.Rank).IsInEnum();
-            RuleFor(r => r).Must(r => !r.ChangesNothing).WithName("$").WithMessage("names no field to change.")
-                .OverridePropertyName("$");
+            RuleFor(p => p.Reason).NotEmpty().MaximumLength(2_000).OverridePropertyName("reason");
+            RuleFor(p => p.Changes).Must(c => c.Count > 0).OverridePropertyName("$").WithMessage("names no field to change.");
+            RuleFor(p => p.Changes).Must(c => !c.ContainsKey("evidence")).OverridePropertyName("evidence")
+                .WithMessage("is added with POST /claims/{id}/evidence; a revision does not change it.");
+        }
+    }
+
+    /// <summary>Reads the body as an object, taking the reason out of it.</summary>
+    public sealed class Converter : JsonConverter<ClaimPatch>
+    {
+        public override ClaimPatch Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            using var document = JsonDocument.ParseValue(ref reader);
+            Distinct(document.RootElement, "$");
+            if (JsonNode.Parse(document.RootElement.GetRawText()) is not JsonObject body) throw new JsonException("The body must be a JSON object.");
+            ReadAllText(body);
+            string? reason = null;
+            if (body.Remove("reason", out var given) && given is not null)
+            {
+                if (given is not JsonValue value || !value.TryGetValue(out reason)) throw new JsonException("reason must be a string.", "$.reason", null, null);
+            }
+            return new ClaimPatch(body, reason);
         }
 
-        private static bool Clearable(string? date) => date is null or "" || PartialDate.TryParse(date, out _);
+        /// <summary>A key given twice in one object is refused with its path: which of the two would count is a guess.</summary>
+        private static void Distinct(JsonElement element, string path)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        var at = $"{path}.{property.Name}";
+                        if (!seen.Add(property.Name)) throw new JsonException($"The key \"{property.Name}\" appears twice.", at, null, null);
+                        Distinct(property.Value, at);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    var i = 0;
+                    foreach (var item in element.EnumerateArray()) Distinct(item, $"{path}[{i++}]");
+                    break;
+            }
+        }
+
+        /// <summary>Reads every text now, so that one a string cannot hold (a lone surrogate) is refused with its path.</summary>
+        private static void ReadAllText(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (_, child) in o) ReadAllText(child);
+                    break;
+                case JsonArray a:
+                    foreach (var child in a) ReadAllText(child);
+                    break;
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    try
+                    {
+                        v.GetValue<string>();
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        throw new JsonException("The text is not valid Unicode (a lone surrogate).", v.GetPath(), null, null);
+                    }
+                    break;
+            }
+        }
+
+        public override void Write(Utf8JsonWriter writer, ClaimPatch value, JsonSerializerOptions options)
+        {
+            var body = value.Changes.DeepClone().AsObject();
+            body["reason"] = value.Reason;
+            body.WriteTo(writer, options);
+        }
+    }
+
+    /// <summary>The contract shows the patch as what it is: the fields of a new claim, all optional, and the reason.</summary>
+    public static async Task DescribeAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken ct)
+    {
+        if (context.JsonTypeInfo.Type != typeof(ClaimPatch)) return;
+        var claim = await context.GetOrCreateSchemaAsync(typeof(CreateClaimRequest), cancellationToken: ct);
+        schema.Type = JsonSchemaType.Object;
+        schema.Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["reason"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 2_000, Description = "Why the claim changes; kept in its history." },
+        };
+        foreach (var (name, property) in claim.Properties ?? new Dictionary<string, IOpenApiSchema>())
+        {
+            if (!ClaimInputs.Unpatchable.Contains(name)) schema.Properties[name] = property;
+        }
+        schema.Required = new HashSet<string> { "reason" };
+        schema.AdditionalPropertiesAllowed = false;
     }
 }
 
 public static class UpdateClaim
 {
-    public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult>> Handle(
-        long id, UpdateClaimRequest request, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult, ValidationProblem>> Handle(
+        [FromRoute(Name = "id")] Param<long> idParam, ClaimPatch patch, HttpContext http, NpgsqlDataSource db, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
+        var id = idParam.Value;
         var match = Preconditions.IfMatch(http.Request);
         if (match.Problem is not null) return match.Problem;
 
         await using var write = await Write.BeginAsync(http, db, ct);
-        var (connection, tx) = (write.Connection, write.Transaction);
-        var current = await CurrentAsync(connection, tx, id, ct);
-        if (current is null) return Problems.NotFound("Claim", id);
-        if (match.Version is { } expected && expected != current.Version) return Preconditions.Stale("claim", current.Version);
-        if (current.Fields.Status == ClaimStatus.Retracted)
-        {
-            return Problems.Conflict("The claim is retracted.", $"Claim {id} was retracted; retracted claims are kept as they were.");
-        }
-
-        var (fields, problem) = await ApplyAsync(connection, tx, current.Fields, request, ct);
+        var context = write.Context(ct);
+        var (claim, problem) = await ClaimWrites.LockAsync(context, id, match.Version);
         if (problem is not null) return problem;
-
-        var before = current.Detail;
-        if (!await ClaimWriter.UpdateAsync(connection, tx, id, current.Version, fields!, write.CuratorId, ct))
+        var (after, refused) = await ClaimWrites.ReviseAsync(context, claim!, patch.Changes, patch.Reason!.Trim(), json.Value.SerializerOptions);
+        switch (refused)
         {
-            return Preconditions.Stale("claim", current.Version + 1);
+            case ProblemHttpResult unprocessable: return unprocessable;
+            case ValidationProblem invalid: return invalid;
         }
-        await ClaimWriter.RefreshSearchAsync(connection, tx, id, ct);
-        await ConflictMaintenance.MaintainAsync(connection, tx, [id], write.CuratorId, ct);
-        var after = (await ClaimQuery.LoadAsync(connection, tx, id, ct))!;
-        await ClaimWriter.RecordAsync(connection, tx, id, "revised", request.Reason, before, after, write.CuratorId, ct);
-        http.Response.Headers.ETag = after.ETag;
+        http.Response.Headers.ETag = after!.ETag;
         return await write.CommitAsync(TypedResults.Ok(after), ct);
     }
-
-    /// <param name="Detail">The claim as it reads before the change (a revision's "before").</param>
-    public sealed record Current(int Version, ClaimFields Fields, ClaimDetail Detail);
-
-    /// <summary>The claim's stored fields, locked for the rest of the transaction.</summary>
-    public static async Task<Current?> CurrentAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, CancellationToken ct)
-    {
-        // Lock the bare row first: a locking read over the joined query would, after waiting for another writer,
-        // recheck its joins against the new row version and could drop the row.
-        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "select true from claims where id = @id for update", new { id }, tx, cancellationToken: ct));
-        if (!exists) return null;
-        var row = (await connection.QuerySingleAsync<ClaimRow>(new CommandDefinition(
-            ClaimQuery.Select + " where c.id = @id", new { id }, tx, cancellationToken: ct)));
-        var property = (await ListProperties.DefinitionAsync(connection, tx, row.PropertyKey, ct))!;
-        return new Current(row.Version, row.Fields(property), row.ToDetail());
-    }
-
-    private static async Task<(ClaimFields? Fields, ProblemHttpResult? Problem)> ApplyAsync(
-        NpgsqlConnection connection, NpgsqlTransaction tx, ClaimFields fields, UpdateClaimRequest request, CancellationToken ct)
-    {
-        if (request.Property is not null)
-        {
-            var property = await ListProperties.DefinitionAsync(connection, tx, request.Property.Trim(), ct);
-            if (property is null) return (null, Problems.Unprocessable("property", $"no property has the key \"{request.Property}\"."));
-            fields = fields with { Property = property };
-        }
-        if (request.Subject is not null || request.SubjectId is not null)
-        {
-            var (subject, reason) = await SubjectLookup.ResolveAsync(connection, tx, request.Subject, request.SubjectId, ct);
-            if (subject is null) return (null, Problems.Unprocessable(request.SubjectId is null ? "subject" : "subjectId", reason!));
-            fields = fields with { SubjectId = subject.Id };
-        }
-        if (request.AssertedBy == "")
-        {
-            fields = fields with { AssertedBy = null };
-        }
-        else if (request.AssertedBy is not null || request.AssertedById is not null)
-        {
-            var (asserter, reason) = await SubjectLookup.ResolveAsync(connection, tx, request.AssertedBy, request.AssertedById, ct);
-            if (asserter is null) return (null, Problems.Unprocessable(request.AssertedById is null ? "assertedBy" : "assertedById", reason!));
-            fields = fields with { AssertedBy = asserter.Id };
-        }
-        if (request.ValidAt is not null)
-        {
-            var at = PartialDate.ParseOrNull(request.ValidAt);
-            fields = fields with { ValidFrom = at, ValidTo = at };
-        }
-        if (request.ValidFrom is not null) fields = fields with { ValidFrom = PartialDate.ParseOrNull(request.ValidFrom) };
-        if (request.ValidTo is not null) fields = fields with { ValidTo = PartialDate.ParseOrNull(request.ValidTo) };
-        if (request.StatedOn is not null) fields = fields with { StatedOn = PartialDate.ParseOrNull(request.StatedOn) };
-        if (request.Location is not null) fields = fields with { Location = Blank(request.Location) };
-        if (request.Note is not null) fields = fields with { Note = Blank(request.Note) };
-        if (request.Value is not null) fields = fields with { Value = request.Value };
-        if (request.Status is { } status) fields = fields with { Status = status };
-        if (request.Rank is { } rank) fields = fields with { Rank = rank };
-        return fields.Check() is { } problem ? (null, problem) : (fields, null);
-    }
-
-    private static string? Blank(string text) => text.Trim() is { Length: > 0 } t ? t : null;
 }

@@ -4,6 +4,7 @@ using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Conflicts;
@@ -21,8 +22,9 @@ public sealed record LinkContradictionRequest(long ClaimId, string? Note = null)
 public static class LinkContradiction
 {
     public static async Task<Results<Created<ConflictDetail>, ProblemHttpResult>> Handle(
-        long id, LinkContradictionRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, LinkContradictionRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
+        var id = idParam.Value;
         if (request.ClaimId == id) return Problems.Unprocessable("claimId", "must be another claim: a claim cannot contradict itself.");
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
@@ -46,7 +48,7 @@ public static class LinkContradiction
         {
             return Problems.Conflict("The claims are already linked.", $"Claims {id} and {request.ClaimId} are already linked as contradicting.");
         }
-        await ConflictMaintenance.MaintainAsync(connection, tx, [id, request.ClaimId], curatorId, ct);
+        await ClaimWrites.RefreshAsync(write.Context(ct), [id, request.ClaimId]);
         var conflictId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "select id from conflicts where claim_a = least(@id, @other) and claim_b = greatest(@id, @other)",
             new { id, other = request.ClaimId }, tx, cancellationToken: ct));

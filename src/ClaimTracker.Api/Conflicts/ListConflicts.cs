@@ -8,28 +8,26 @@ using Npgsql;
 
 namespace ClaimTracker.Api.Conflicts;
 
-/// <param name="Subject">Conflicts about this subject (id, name or alias).</param>
-/// <param name="Property">Conflicts over this property (key).</param>
-/// <param name="Source">Conflicts in which either claim is evidenced by this source (id).</param>
+/// <param name="Subject">Conflicts about this subject: its id, name or alias (any case), e.g. US forces in Iraq.</param>
+/// <param name="Property">Conflicts over this property: its key, e.g. troop_count.</param>
+/// <param name="Source">Conflicts in which either claim is evidenced by this source: its id, e.g. 1.</param>
 /// <param name="Status">open, acknowledged, resolved or closed. Without it, every conflict but the closed ones.</param>
-/// <param name="Scope">between_reports or internal.</param>
+/// <param name="Scope">between_reports (two voices disagree) or internal (one voice contradicts itself in one source).</param>
 public sealed record ListConflictsQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "property")] string? Property,
-    [property: FromQuery(Name = "source")] long? Source,
-    [property: FromQuery(Name = "status")] string? Status,
-    [property: FromQuery(Name = "scope")] string? Scope,
-    [property: FromQuery(Name = "cursor")] string? Cursor,
-    [property: FromQuery(Name = "limit")] int? Limit);
+    [property: FromQuery(Name = "source")] Param<long>? Source,
+    [property: FromQuery(Name = "status")] Param<ConflictStatus>? Status,
+    [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope);
 
 public static class ListConflicts
 {
-    private sealed record Position(long Id);
+    public sealed record Position(long Id);
 
     public static async Task<Results<Ok<Page<ConflictDetail>>, ValidationProblem>> Handle(
-        [AsParameters] ListConflictsQuery query, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] ListConflictsQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(query.Cursor, query.Limit, out var after, out var take) is { } problem) return problem;
+        var (after, take) = (page.After, page.Take);
         var conditions = new List<string>();
         var p = new DynamicParameters();
 
@@ -51,25 +49,23 @@ public static class ListConflicts
             p.Add("propertyId", propertyId);
             conditions.Add("exists (select 1 from claims k where k.id in (f.claim_a, f.claim_b) and k.property_id = @propertyId)");
         }
-        if (query.Source is { } source)
+        if (query.Source?.Value is { } source)
         {
             p.Add("sourceId", source);
             conditions.Add("exists (select 1 from claim_evidence e where e.claim_id in (f.claim_a, f.claim_b) and e.source_id = @sourceId)");
         }
-        if (query.Status is { } status)
+        if (query.Status?.Value is { } status)
         {
-            if (!ClaimFilter.TryEnum<ConflictStatus>(status, out var s)) return Problems.BadParameter("status", $"must be one of: {DbEnum.Names<ConflictStatus>()}.");
-            p.Add("status", s.Db());
+            p.Add("status", status.Db());
             conditions.Add("f.status = @status");
         }
         else
         {
             conditions.Add("f.status <> 'closed'");
         }
-        if (query.Scope is { } scope)
+        if (query.Scope?.Value is { } scope)
         {
-            if (!ClaimFilter.TryEnum<ConflictScope>(scope, out var s)) return Problems.BadParameter("scope", $"must be one of: {DbEnum.Names<ConflictScope>()}.");
-            p.Add("scope", s.Db());
+            p.Add("scope", scope.Db());
             conditions.Add("f.scope = @scope");
         }
         if (after is not null)
@@ -81,12 +77,12 @@ public static class ListConflicts
 
         var rows = await ConflictQuery.ManyAsync(connection, null,
             $"where {string.Join(" and ", conditions)} order by f.id desc limit @limit", p, ct);
-        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].Id)) : null;
-        return TypedResults.Ok(new Page<ConflictDetail>([.. rows.Take(take)], next));
+        return TypedResults.Ok(new Page<ConflictDetail>([.. rows.Take(take)], page.Next(rows, r => new Position(r.Id))));
     }
 
-    public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> HandleOne(long id, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> HandleOne([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await ConflictQuery.LoadAsync(connection, null, id, ct) is not { } conflict) return Problems.NotFound("Conflict", id);
         response.Headers.ETag = conflict.ETag;

@@ -4,6 +4,7 @@ using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Conflicts;
@@ -28,8 +29,9 @@ public sealed record UpdateConflictRequest(ConflictStatus? Status = null, string
 public static class UpdateConflict
 {
     public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> Handle(
-        long id, UpdateConflictRequest request, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, UpdateConflictRequest request, HttpContext http, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
         var match = Preconditions.IfMatch(http.Request);
         if (match.Problem is not null) return match.Problem;
 
@@ -65,21 +67,11 @@ public static class UpdateConflict
         {
             var loser = winner == current.ClaimA ? current.ClaimB : current.ClaimA;
             var reason = $"Preferred over claim {loser} in conflict {id}" + (note is null ? "." : $": {note}");
-            await RankAsync(connection, tx, winner, ClaimRank.Preferred, reason, curatorId, ct);
-            await RankAsync(connection, tx, loser, ClaimRank.Deprecated, $"Claim {winner} preferred in conflict {id}" + (note is null ? "." : $": {note}"), curatorId, ct);
+            await ClaimWrites.SetRankAsync(write.Context(ct), winner, ClaimRank.Preferred, reason);
+            await ClaimWrites.SetRankAsync(write.Context(ct), loser, ClaimRank.Deprecated, $"Claim {winner} preferred in conflict {id}" + (note is null ? "." : $": {note}"));
         }
         var conflict = (await ConflictQuery.LoadAsync(connection, tx, id, ct))!;
         http.Response.Headers.ETag = conflict.ETag;
         return await write.CommitAsync(TypedResults.Ok(conflict), ct);
-    }
-
-    /// <summary>A rank change is a claim revision like any other, with its reason in the history.</summary>
-    private static async Task RankAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long claimId, ClaimRank rank, string reason, long curatorId, CancellationToken ct)
-    {
-        var claim = (await UpdateClaim.CurrentAsync(connection, tx, claimId, ct))!;
-        if (claim.Fields.Rank == rank) return;
-        await ClaimWriter.UpdateAsync(connection, tx, claimId, claim.Version, claim.Fields with { Rank = rank }, curatorId, ct);
-        var after = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
-        await ClaimWriter.RecordAsync(connection, tx, claimId, "revised", reason, claim.Detail, after, curatorId, ct);
     }
 }

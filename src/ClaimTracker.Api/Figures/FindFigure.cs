@@ -2,7 +2,9 @@ using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Text;
 using Dapper;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -15,6 +17,21 @@ public sealed record FigureClaim(
     ClaimStatus Status, EvidenceView[] Passages);
 
 public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims);
+
+/// <param name="Value">The figure to look up (required), e.g. 2,500; 2500 and 2 500 read the same.</param>
+/// <param name="Unit">Only quantities in this unit (case-insensitive), e.g. troops or people.</param>
+/// <param name="Property">Only claims with this property key, e.g. troop_count.</param>
+public sealed record FigureQuery(
+    [property: FromQuery(Name = "value"), System.ComponentModel.DataAnnotations.Required] Param<Figure>? Value,
+    [property: FromQuery(Name = "unit")] string? Unit,
+    [property: FromQuery(Name = "property")] string? Property)
+{
+    public sealed class Validator : AbstractValidator<FigureQuery>
+    {
+        public Validator() =>
+            RuleFor(q => q.Value).NotNull().OverridePropertyName("value").WithMessage("is required: the figure to look up, such as 2500 or 2,500.");
+    }
+}
 
 /// <param name="Value">The figure looked up.</param>
 /// <param name="SourceCount">How many sources support the figure, over every page.</param>
@@ -35,7 +52,7 @@ public static class FindFigure
             .WithDescription("Every claim whose quantity contains the figure once its stated bounds and approximation are applied (\"about 2,500\" allows 2,250 to 2,750; \"hundreds\" 200 to 999), grouped by the source that reports it, with the passages. 2500 and 2,500 are the same figure. The sources come in pages, oldest published first, with the totals over every page.");
 
     // The sort key of the last source returned: its published date (undated sources sort as 9999-12-31) and id.
-    private sealed record Position(DateOnly Published, long Id);
+    public sealed record Position(DateOnly Published, long Id);
 
     private sealed class Hits
     {
@@ -46,21 +63,16 @@ public static class FindFigure
         public long[] ClaimIds { get; init; } = [];
     }
 
-    /// <param name="value">The figure: 2500, 2,500 or 2 500.</param>
-    /// <param name="unit">Only quantities in this unit (troops, people).</param>
-    /// <param name="property">Only claims with this property key.</param>
-    /// <param name="cursor">The <c>nextCursor</c> of the previous page.</param>
-    /// <param name="limit">Sources per page, 1 to 200 (default 50).</param>
+    /// <summary>The sources supporting a figure, a page at a time (the page counts sources, not claims).</summary>
     public static async Task<Results<Ok<FigureResult>, ValidationProblem>> Handle(
-        [FromQuery] string value, [FromQuery] string? unit, [FromQuery] string? property,
-        [FromQuery] string? cursor, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] FigureQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (ClaimFilter.ParseFigure(value) is not { } figure) return Problems.BadParameter("value", "must be a number, such as 2500 or 2,500.");
-        if (Paging.Check<Position>(cursor, limit, out var after, out var take) is { } pagingProblem) return pagingProblem;
+        var (figure, unit, property) = (query.Value!.Value.Value.Value, query.Unit, query.Property);
+        var (after, take) = (page.After, page.Take);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var (filter, problem) = await ClaimFilter.BuildAsync(connection,
-            new ClaimFilterQuery(null, null, property, null, null, null, null, null, value, null, null, unit, null, null, null), ct);
+            new ClaimFilterQuery(null, null, property, null, null, null, null, null, query.Value, null, null, unit, null, null, null), ct);
         if (problem is not null) return problem;
         await using var tx = await PerValuePlans.BeginAsync(connection, ct);
 
@@ -92,7 +104,7 @@ public static class FindFigure
             """, p, tx, cancellationToken: ct));
 
         var pageIds = hits.Ids.Take(take).ToArray();
-        var next = hits.Ids.Length > take ? Cursor.Encode(new Position(DateOnly.ParseExact(hits.Published[take - 1], "yyyy-MM-dd"), hits.Ids[take - 1])) : null;
+        var next = hits.Ids.Length > take ? Cursor<Position>.Encode(new Position(DateOnly.ParseExact(hits.Published[take - 1], "yyyy-MM-dd"), hits.Ids[take - 1])) : null;
         var claims = hits.ClaimIds.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, tx, "where c.id = any(@ids) order by c.id", new { ids = hits.ClaimIds }, ct);
 
         var order = pageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);

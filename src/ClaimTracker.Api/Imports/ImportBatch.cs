@@ -84,7 +84,7 @@ internal sealed class Batch
 
     private async Task WriteClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, CancellationToken ct)
     {
-        var columns = string.Join(", ", ClaimWriter.ColumnNames);
+        var columns = string.Join(", ", ClaimFields.ColumnNames);
         if (!_staged)
         {
             await connection.ExecuteAsync(new CommandDefinition($"""
@@ -98,16 +98,16 @@ internal sealed class Batch
         await CopyAsync(connection, "import_evidence (claim_id, passage_id, source_id, stance)", Claims.SelectMany(c => c.Evidence).ToList(), e =>
             [(e.ClaimId, NpgsqlDbType.Bigint), (e.PassageId, NpgsqlDbType.Bigint), (e.SourceId, NpgsqlDbType.Bigint), (e.Stance.Db(), NpgsqlDbType.Text)], ct);
 
-        var staged = string.Join(", ", ClaimWriter.ColumnNames.Select(c => "c." + c));
+        var staged = string.Join(", ", ClaimFields.ColumnNames.Select(c => "c." + c));
         await connection.ExecuteAsync(new CommandDefinition($"""
             with passage_text as (
-                select e.claim_id, string_agg(ps.exact, ' ') as text
+                select e.claim_id, string_agg(ps.exact, ' ' order by ps.id) as text
                 from import_evidence e join passages ps on ps.id = e.passage_id
                 group by e.claim_id
             )
             insert into claims (id, {columns}, created_by, updated_by, search)
             select c.id, {staged}, @curatorId, @curatorId,
-                   claim_search(c.subject_id, c.property_id, c.asserted_by, {ClaimWriter.SearchWords}, t.text, c.note)
+                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note)
             from import_claims c left join passage_text t on t.claim_id = c.id;
 
             insert into claim_evidence (claim_id, passage_id, source_id, stance, created_by)

@@ -34,7 +34,7 @@ public static class ImportEndpoints
     }
 
     public static async Task<Results<Ok<ImportReport>, ProblemHttpResult, EmptyHttpResult>> Handle(
-        HttpContext http, NpgsqlDataSource db, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IConfiguration configuration,
+        HttpContext http, NpgsqlDataSource db, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, IOptions<ClaimTrackerOptions> settings,
         ILoggerFactory logs, ClaimsPrincipal user, CancellationToken ct)
     {
         if (!string.Equals(http.Request.ContentType?.Split(';')[0].Trim(), MediaType, StringComparison.OrdinalIgnoreCase))
@@ -45,7 +45,7 @@ public static class ImportEndpoints
         // Imports are larger than any single write: they have their own limit.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = configuration.GetValue<long?>("ClaimTracker:MaxImportBytes") ?? 8L * 1024 * 1024 * 1024;
+            limit.MaxRequestBodySize = settings.Value.MaxImportBytes;
         }
 
         var importer = new Importer(db, json.Value.SerializerOptions, logs.CreateLogger<Importer>());

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
@@ -119,7 +120,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
     }
 
     /// <summary>The state of one import: what has been seen, what is buffered, what was rejected.</summary>
-    private sealed class Run(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, JsonSerializerOptions json, CancellationToken ct)
+    private sealed class Run(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, JsonSerializerOptions json, CancellationToken ct) : IClaimLookups
     {
         private readonly Dictionary<string, PropertyDetail> _properties = [];
         private readonly Dictionary<string, long> _subjects = [];              // alias key -> id, cached and new
@@ -136,6 +137,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly List<ImportRejection> _rejected = [];
         private readonly List<long> _claimIds = [];
         private readonly Ids _ids = new(connection, tx, ct);
+        private readonly HashSet<long> _importedSubjects = [];
         private readonly Batch _batch = new();
 
         public long RejectedCount { get; private set; }
@@ -158,29 +160,33 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
         public async Task LineAsync(long line, string text)
         {
-            JsonElement element;
-            string? type;
+            JsonObject body;
             try
             {
-                using var document = JsonDocument.Parse(text);
-                element = document.RootElement.Clone();
-                type = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
-                    ? t.GetString()
-                    : null;
+                if (JsonNode.Parse(text) is not JsonObject parsed)
+                {
+                    Reject(line, "$", "is not a JSON object.");
+                    return;
+                }
+                body = parsed;
             }
             catch (JsonException e)
             {
                 Reject(line, "$", $"is not a JSON object: {Problems.JsonReason(e)}");
                 return;
             }
+            // The line is the single-item endpoint's body plus "type", and "ref" to name it for later lines.
+            var type = Take(line, body, "type");
+            var reference = Take(line, body, "ref");
             try
             {
                 switch (type)
                 {
-                    case "subject": await SubjectAsync(line, element.Deserialize<ImportSubject>(json)!); break;
-                    case "source": await SourceAsync(line, element.Deserialize<ImportSource>(json)!); break;
-                    case "passage": await PassageAsync(line, element.Deserialize<ImportPassage>(json)!); break;
-                    case "claim": await ClaimAsync(line, element.Deserialize<ImportClaim>(json)!); break;
+                    case "subject": await SubjectAsync(line, Read<CreateSubjectRequest>(body, "subject")); break;
+                    case "source": await SourceAsync(line, reference, Read<CreateSourceRequest>(body, "source")); break;
+                    case "passage": await PassageAsync(line, reference, body); break;
+                    case "claim": await ClaimAsync(line, reference, body); break;
+                    case null when RejectedCount > 0 && _rejected.LastOrDefault()?.Line == line: break;
                     default: Reject(line, "type", "must be one of: subject, source, passage, claim."); break;
                 }
             }
@@ -188,6 +194,17 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             {
                 Reject(line, Problems.MissingField(e.Message) ?? Problems.FieldFromJsonPath(e.Path), Problems.JsonReason(e));
             }
+        }
+
+        private T Read<T>(JsonObject body, string what) => body.Deserialize<T>(json) ?? throw new JsonException($"A {what} line must be an object.");
+
+        /// <summary>Takes a text member out of the line; a member of another type is rejected and reads as absent.</summary>
+        private string? Take(long line, JsonObject body, string name)
+        {
+            if (!body.Remove(name, out var node) || node is null) return null;
+            if (node is JsonValue value && value.TryGetValue<string>(out var text)) return text;
+            Reject(line, name, "must be a string.");
+            return null;
         }
 
         private bool Valid<T>(long line, IValidator<T> rules, T item, string prefix = "")
@@ -211,10 +228,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             return found.Id;
         }
 
-        private async Task SubjectAsync(long line, ImportSubject s)
+        private async Task SubjectAsync(long line, CreateSubjectRequest s)
         {
-            var request = new CreateSubjectRequest(s.Name, s.Kind, s.Description, s.Aliases, s.Broader);
-            if (!Valid(line, SubjectRules, request)) return;
+            if (!Valid(line, SubjectRules, s)) return;
             long? broader = null;
             if (s.Broader is not null && (broader = await SubjectIdAsync(s.Broader)) is null)
             {
@@ -233,17 +249,17 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             var id = await _ids.NextAsync("subjects");
             foreach (var alias in aliases) _subjects[alias.ToLowerInvariant()] = id;
+            _importedSubjects.Add(id);
             _batch.Subjects.Add(new SubjectRow(id, name, s.Kind, s.Description, broader, aliases));
             Counts = Counts with { Subjects = Counts.Subjects + 1 };
         }
 
-        private async Task SourceAsync(long line, ImportSource s)
+        private async Task SourceAsync(long line, string? reference, CreateSourceRequest s)
         {
-            var request = new CreateSourceRequest(s.Title, s.Body, s.Language, s.Subtitle, s.Outlet, s.Authors, s.Url, s.Published, s.RetrievedOn, s.Provenance);
-            if (!Valid(line, SourceRules, request)) return;
-            if (string.IsNullOrWhiteSpace(s.Ref) || !_sourceRefs.TryAdd(s.Ref, 0))
+            if (!Valid(line, SourceRules, s)) return;
+            if (string.IsNullOrWhiteSpace(reference) || !_sourceRefs.TryAdd(reference, 0))
             {
-                Reject(line, "ref", string.IsNullOrWhiteSpace(s.Ref) ? "is required: later lines point at the source by it." : $"\"{s.Ref}\" is used by an earlier source.");
+                Reject(line, "ref", string.IsNullOrWhiteSpace(reference) ? "is required: later lines point at the source by it." : $"\"{reference}\" is used by an earlier source.");
                 return;
             }
             var body = CodePoints.Nfc(s.Body);
@@ -264,7 +280,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             var id = await _ids.NextAsync("sources");
             var revisionId = await _ids.NextAsync("source_revisions");
-            _sourceRefs[s.Ref] = id;
+            _sourceRefs[reference] = id;
             _importedSources.Add(id);
             var text = new CodePoints(body);
             Remember(id, revisionId, text);
@@ -299,22 +315,13 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             : id is { } byId && (_importedSources.Contains(byId) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
                 "select exists (select 1 from sources where id = @byId)", new { byId }, tx, cancellationToken: ct))) ? byId : null;
 
-        /// <returns>The passage id (new or the same span already stored), or null after rejecting the line.</returns>
-        private async Task<long?> AnchorAsync(long line, string prefix, string? sourceRef, long? sourceId, CreatePassageRequest selector, bool isPassageLine)
+        /// <summary>Anchors a selector in a source of this import or of the database.</summary>
+        /// <returns>The passage id, and whether the same span was already anchored (then it is that passage).</returns>
+        private async Task<(long? Id, AnchorFailure? Failure, bool Known)> AnchorInAsync(long source, CreatePassageRequest selector)
         {
-            if (await SourceIdAsync(sourceRef, sourceId) is not { } source)
-            {
-                Reject(line, prefix + (sourceRef is not null ? "source" : "sourceId"),
-                    sourceRef is not null ? $"no source has the ref \"{sourceRef}\" earlier in the import." : $"no source has id {sourceId}.");
-                return null;
-            }
             var body = (await BodyAsync(source))!.Value;
             var (anchor, failure) = Anchoring.Resolve(body.Text, selector.Start, selector.End, selector.Exact, selector.Prefix, selector.Suffix);
-            if (anchor is null)
-            {
-                Reject(line, prefix + failure!.Field, failure.Reason);
-                return null;
-            }
+            if (anchor is null) return (null, failure, false);
             var span = (body.RevisionId, anchor.Start, anchor.End);
             // A source of this import has no passages but those of this import.
             if (_spans.TryGetValue(span, out var known) || !_importedSources.Contains(source) && (known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -322,145 +329,111 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                     new { body.RevisionId, anchor.Start, anchor.End }, tx, cancellationToken: ct)) ?? 0) != 0)
             {
                 _spans[span] = known;
-                if (!isPassageLine) return known;
-                Reject(line, "$", $"passage {known} already anchors the same span of this source.");
-                return null;
+                return (known, null, true);
             }
             var id = await _ids.NextAsync("passages");
             _spans[span] = id;
             _passageSources[id] = source;
             _batch.Passages.Add(new PassageRow(id, source, body.RevisionId, anchor));
             Counts = Counts with { Passages = Counts.Passages + 1 };
-            return id;
+            return (id, null, false);
         }
 
-        private async Task PassageAsync(long line, ImportPassage p)
+        private async Task PassageAsync(long line, string? reference, JsonObject body)
         {
-            var selector = new CreatePassageRequest(p.Start, p.End, p.Exact, p.Prefix, p.Suffix);
+            var sourceRef = Take(line, body, "source");
+            var sourceId = body.Remove("sourceId", out var idNode) && idNode is not null ? idNode.Deserialize<long>(json) : (long?)null;
+            var selector = Read<CreatePassageRequest>(body, "passage");
             if (!Valid(line, PassageRules, selector)) return;
-            if ((p.Source is null) == (p.SourceId is null))
+            if ((sourceRef is null) == (sourceId is null))
             {
                 Reject(line, "source", "give either source (a ref) or sourceId.");
                 return;
             }
-            if (p.Ref is not null && _passageRefs.ContainsKey(p.Ref))
+            if (reference is not null && _passageRefs.ContainsKey(reference))
             {
-                Reject(line, "ref", $"\"{p.Ref}\" is used by an earlier passage.");
+                Reject(line, "ref", $"\"{reference}\" is used by an earlier passage.");
                 return;
             }
-            if (await AnchorAsync(line, "", p.Source, p.SourceId, selector, isPassageLine: true) is { } id && p.Ref is not null)
+            if (await SourceIdAsync(sourceRef, sourceId) is not { } source)
             {
-                _passageRefs[p.Ref] = (id, (await SourceIdAsync(p.Source, p.SourceId))!.Value);
+                Reject(line, sourceRef is not null ? "source" : "sourceId",
+                    sourceRef is not null ? $"no source has the ref \"{sourceRef}\" earlier in the import." : $"no source has id {sourceId}.");
+                return;
             }
+            var (id, failure, known) = await AnchorInAsync(source, selector);
+            if (failure is not null) Reject(line, failure.Field, failure.Reason);
+            else if (known) Reject(line, "$", $"passage {id} already anchors the same span of this source.");
+            else if (reference is not null) _passageRefs[reference] = (id!.Value, source);
         }
 
-        private async Task ClaimAsync(long line, ImportClaim c)
+        private async Task ClaimAsync(long line, string? reference, JsonObject body)
         {
-            if (c.Ref is not null && !_claimRefs.Add(c.Ref))
+            if (reference is not null && !_claimRefs.Add(reference))
             {
-                Reject(line, "ref", $"\"{c.Ref}\" is used by an earlier claim.");
+                Reject(line, "ref", $"\"{reference}\" is used by an earlier claim.");
                 return;
             }
-            // Refs become ids first, so that the claim is checked by the very rules of POST /claims.
-            var evidence = new List<EvidenceInput>();
-            for (var i = 0; i < c.Evidence.Length; i++)
+            // Refs become ids first, so that the claim is read and checked as the very body of POST /claims.
+            if (body["evidence"] is JsonArray evidence)
             {
-                var e = c.Evidence[i];
-                if (e is null)
+                for (var i = 0; i < evidence.Count; i++)
                 {
-                    Reject(line, $"evidence[{i}]", "must be an object, not null.");
-                    return;
-                }
-                if (e.Passage is not null)
-                {
-                    if (!_passageRefs.TryGetValue(e.Passage, out var passage))
+                    if (evidence[i] is not JsonObject item) continue;
+                    if (Take(line, item, "passage") is { } passageRef)
                     {
-                        Reject(line, $"evidence[{i}].passage", $"no passage has the ref \"{e.Passage}\" earlier in the import.");
-                        return;
-                    }
-                    evidence.Add(new EvidenceInput(PassageId: passage.Id, Stance: e.Stance));
-                }
-                else if (e.Source is not null)
-                {
-                    if (await SourceIdAsync(e.Source, null) is not { } source)
-                    {
-                        Reject(line, $"evidence[{i}].source", $"no source has the ref \"{e.Source}\" earlier in the import.");
-                        return;
-                    }
-                    evidence.Add(new EvidenceInput(null, source, e.Exact, e.Prefix, e.Suffix, e.Start, e.End, e.Stance));
-                }
-                else
-                {
-                    evidence.Add(new EvidenceInput(e.PassageId, e.SourceId, e.Exact, e.Prefix, e.Suffix, e.Start, e.End, e.Stance));
-                }
-            }
-            var request = new CreateClaimRequest(c.Property, c.Value, [.. evidence], c.Subject, c.SubjectId, c.AssertedBy, c.AssertedById,
-                c.ValidAt, c.ValidFrom, c.ValidTo, c.StatedOn, c.Location, c.Note, c.Status, c.Rank);
-            if (!Valid(line, ClaimRules, request)) return;
-
-            if (!_properties.TryGetValue(c.Property.Trim(), out var property))
-            {
-                Reject(line, "property", $"no property has the key \"{c.Property}\"; see GET /properties.");
-                return;
-            }
-            var subject = c.SubjectId ?? await SubjectIdAsync(c.Subject!);
-            if (subject is null || (c.SubjectId is { } sid && await SubjectLookup.ByIdAsync(connection, tx, sid, ct) is null))
-            {
-                Reject(line, c.SubjectId is null ? "subject" : "subjectId", $"no subject is named, aliased or numbered \"{c.Subject ?? c.SubjectId.ToString()}\".");
-                return;
-            }
-            long? asserter = null;
-            if (c.AssertedBy is not null || c.AssertedById is not null)
-            {
-                asserter = c.AssertedById ?? await SubjectIdAsync(c.AssertedBy!);
-                if (asserter is null || (c.AssertedById is { } aid && await SubjectLookup.ByIdAsync(connection, tx, aid, ct) is null))
-                {
-                    Reject(line, c.AssertedById is null ? "assertedBy" : "assertedById", $"no subject is named, aliased or numbered \"{c.AssertedBy ?? c.AssertedById.ToString()}\".");
-                    return;
-                }
-            }
-            var fields = new ClaimFields(subject.Value, property, c.Value,
-                PartialDate.ParseOrNull(c.ValidFrom ?? c.ValidAt), PartialDate.ParseOrNull(c.ValidTo ?? c.ValidAt), PartialDate.ParseOrNull(c.StatedOn),
-                asserter, c.Location?.Trim(), c.Note?.Trim(), c.Status, null, c.Rank);
-            if (fields.Check() is { } problem)
-            {
-                var errors = (Dictionary<string, string[]>)problem.ProblemDetails.Extensions["errors"]!;
-                foreach (var (field, reasons) in errors) Reject(line, field, reasons[0]);
-                return;
-            }
-
-            var links = new List<EvidenceRow>();
-            for (var i = 0; i < evidence.Count; i++)
-            {
-                var e = evidence[i];
-                long passageId, sourceId;
-                if (e.PassageId is { } known)
-                {
-                    if (!_passageSources.TryGetValue(known, out var source))
-                    {
-                        var found = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                            "select source_id from passages where id = @known", new { known }, tx, cancellationToken: ct));
-                        if (found is null)
+                        if (!_passageRefs.TryGetValue(passageRef, out var passage))
                         {
-                            Reject(line, $"evidence[{i}].passageId", $"no passage has id {known}.");
+                            Reject(line, $"evidence[{i}].passage", $"no passage has the ref \"{passageRef}\" earlier in the import.");
                             return;
                         }
-                        source = found.Value;
+                        item["passageId"] = passage.Id;
                     }
-                    (passageId, sourceId) = (known, source);
+                    if (Take(line, item, "source") is { } sourceRef)
+                    {
+                        if (await SourceIdAsync(sourceRef, null) is not { } source)
+                        {
+                            Reject(line, $"evidence[{i}].source", $"no source has the ref \"{sourceRef}\" earlier in the import.");
+                            return;
+                        }
+                        item["sourceId"] = source;
+                    }
                 }
-                else
-                {
-                    if (await AnchorAsync(line, $"evidence[{i}].", null, e.SourceId, new CreatePassageRequest(e.Start, e.End, e.Exact, e.Prefix, e.Suffix), false) is not { } anchored) return;
-                    (passageId, sourceId) = (anchored, e.SourceId!.Value);
-                }
-                if (links.All(l => l.PassageId != passageId)) links.Add(new EvidenceRow(0, passageId, sourceId, e.Stance));
             }
+            var input = Read<CreateClaimRequest>(body, "claim");
+            if (!Valid(line, ClaimRules, input)) return;
 
+            var (resolved, failure) = await ClaimResolver.ResolveAsync(this, input);
+            if (failure is not null)
+            {
+                Reject(line, failure.Field, failure.Reason);
+                return;
+            }
             var id = await _ids.NextAsync("claims");
             _claimIds.Add(id);
-            _batch.Claims.Add(new BufferedClaim(id, fields, [.. links.Select(l => l with { ClaimId = id })]));
-            Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + links.Count };
+            _batch.Claims.Add(new BufferedClaim(id, resolved!.Fields, [.. resolved.Evidence.Select(e => new EvidenceRow(id, e.PassageId, e.SourceId, e.Stance))]));
+            Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + resolved.Evidence.Count };
+        }
+
+        // The resolver's lookups, over what this import has read so far and what the database holds.
+        Task<PropertyDetail?> IClaimLookups.PropertyAsync(string key) => Task.FromResult(_properties.GetValueOrDefault(key));
+
+        Task<long?> IClaimLookups.SubjectByNameAsync(string nameOrAlias) => SubjectIdAsync(nameOrAlias);
+
+        async Task<bool> IClaimLookups.SubjectExistsAsync(long id) =>
+            _importedSubjects.Contains(id) || await SubjectLookup.ByIdAsync(connection, tx, id, ct) is not null;
+
+        async Task<long?> IClaimLookups.PassageSourceAsync(long passageId) =>
+            _passageSources.TryGetValue(passageId, out var source) ? source
+            : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "select source_id from passages where id = @passageId", new { passageId }, tx, cancellationToken: ct));
+
+        async Task<(long? PassageId, AnchorFailure? Failure, bool SourceMissing)> IClaimLookups.AnchorAsync(long sourceId, EvidenceInput selector)
+        {
+            if (await SourceIdAsync(null, sourceId) is not { } source) return (null, null, true);
+            var (passageId, failure, _) = await AnchorInAsync(source,
+                new CreatePassageRequest(selector.Start, selector.End, selector.Exact, selector.Prefix, selector.Suffix));
+            return (passageId, failure, false);
         }
 
         public async Task FlushAsync()
@@ -472,21 +445,16 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             while (_bodyOrder.Count > SourceBodyCache) _bodies.Remove(_bodyOrder.Dequeue());
         }
 
-        /// <summary>Conflicts of every imported claim, set-wise, after locking out concurrent claim writers.</summary>
+        /// <summary>Conflicts of every imported claim, set-wise, by the same rule as every single write (maintain_conflicts).</summary>
         public async Task<long> OpenConflictsAsync()
         {
             if (_claimIds.Count == 0) return 0;
-            // Claim writers committed before this lock are seen by the next statement; later ones wait for the commit
-            // and then see the imported claims: no pair is missed either way.
             // Fresh statistics first: without them the planner takes the new rows for a handful and compares every
-            // pair in a group instead of seeking through the GiST index.
-            await connection.ExecuteAsync(new CommandDefinition("lock table claims in share row exclusive mode; analyze claims",
-                transaction: tx, commandTimeout: 0, cancellationToken: ct));
-            return await connection.ExecuteAsync(new CommandDefinition("""
-                insert into conflicts (claim_a, claim_b, rule, scope, updated_by)
-                select claim_a, claim_b, rule, scope, @curatorId from conflicting_pairs(@ids)
-                on conflict (claim_a, claim_b) do nothing
-                """, new { ids = _claimIds.ToArray(), curatorId }, tx, commandTimeout: 0, cancellationToken: ct));
+            // pair in a group instead of seeking through the GiST index. maintain_conflicts then locks out concurrent
+            // claim writers (a batch this size takes the table lock), so no pair is missed either way.
+            await connection.ExecuteAsync(new CommandDefinition("analyze claims", transaction: tx, commandTimeout: 0, cancellationToken: ct));
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition("select maintain_conflicts(@ids, @curatorId)",
+                new { ids = _claimIds.ToArray(), curatorId }, tx, commandTimeout: 0, cancellationToken: ct));
         }
     }
 

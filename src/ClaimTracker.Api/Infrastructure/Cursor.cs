@@ -1,30 +1,34 @@
 using System.Buffers.Text;
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.AspNetCore.Mvc;
 
 namespace ClaimTracker.Api.Infrastructure;
 
 /// <summary>
-/// Keyset pagination cursors: the sort key of the last row returned, as opaque base64url JSON. Clients only
-/// pass them back; anything that does not decode to the expected shape is a 400 naming <c>cursor</c>.
+/// Keyset pagination cursors: the sort key of the last row returned, as opaque base64url JSON. Clients only pass
+/// them back; one that does not decode to the list's own key is a 400 naming the parameter.
 /// </summary>
-public static class Cursor
+public readonly record struct Cursor<TPosition>(TPosition Position) : IQueryValue<Cursor<TPosition>> where TPosition : class
 {
-    public static string Encode<T>(T position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position));
+    public static string Expected => "a cursor returned by this list (its nextCursor).";
 
-    public static bool TryDecode<T>(string? cursor, out T? position) where T : class
+    public static bool TryRead(string text, out Cursor<TPosition> value)
     {
-        position = null;
-        if (string.IsNullOrEmpty(cursor)) return true;
+        value = default;
         try
         {
-            position = JsonSerializer.Deserialize<T>(Base64Url.DecodeFromChars(cursor), Strict);
-            return position is not null;
+            if (JsonSerializer.Deserialize<TPosition>(Base64Url.DecodeFromChars(text), Strict) is not { } position) return false;
+            value = new Cursor<TPosition>(position);
+            return true;
         }
         catch (Exception e) when (e is FormatException or JsonException or ArgumentException)
         {
             return false;
         }
     }
+
+    public static string Encode(TPosition position) => Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(position));
 
     private static readonly JsonSerializerOptions Strict = new()
     {
@@ -34,28 +38,45 @@ public static class Cursor
     };
 }
 
-/// <summary>The paging parameters every list shares.</summary>
-public static class Paging
+/// <summary>How many items a page holds: 1 to <see cref="Max"/>.</summary>
+public readonly record struct PageSize(int Value) : IQueryValue<PageSize>
 {
-    public const int DefaultLimit = 50;
-    public const int MaxLimit = 200;
+    public const int Default = 50;
+    public const int Max = 200;
 
-    /// <returns>A problem naming the parameter, or null when both are usable.</returns>
-    public static Microsoft.AspNetCore.Http.HttpResults.ValidationProblem? Check<T>(string? cursor, int? limit, out T? position, out int take)
-        where T : class
+    public static string Expected => $"a whole number from 1 to {Max}.";
+
+    static void IQueryValue<PageSize>.Describe(Microsoft.OpenApi.OpenApiSchema schema)
     {
-        take = limit ?? DefaultLimit;
-        position = null;
-        if (limit is < 1 or > MaxLimit)
-        {
-            return Problems.BadParameter("limit", $"must be between 1 and {MaxLimit}.");
-        }
-        if (!Cursor.TryDecode(cursor, out position))
-        {
-            return Problems.BadParameter("cursor", "is not a cursor returned by this list.");
-        }
-        return null;
+        schema.Type = Microsoft.OpenApi.JsonSchemaType.Integer;
+        schema.Format = "int32";
+        schema.Minimum = "1";
+        schema.Maximum = Max.ToString(CultureInfo.InvariantCulture);
     }
+
+    public static bool TryRead(string text, out PageSize value)
+    {
+        var ok = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= Max;
+        value = new PageSize(ok ? n : Default);
+        return ok;
+    }
+}
+
+/// <summary>The paging parameters every list shares.</summary>
+/// <param name="Cursor">Where the previous page ended: its nextCursor (opaque, and only valid for the same list). Leave out for the first page.</param>
+/// <param name="Limit">How many items a page holds, 1 to 200 (default 50), e.g. 20.</param>
+public sealed record PageQuery<TPosition>(
+    [property: FromQuery(Name = "cursor")] Param<Cursor<TPosition>>? Cursor,
+    [property: FromQuery(Name = "limit")] Param<PageSize>? Limit) where TPosition : class
+{
+    /// <summary>The sort key the page starts after, or null for the first page.</summary>
+    public TPosition? After => Cursor?.Value.Position;
+
+    public int Take => Limit?.Value.Value ?? PageSize.Default;
+
+    /// <summary>The cursor of the next page when more rows were read than a page holds (the query reads Take + 1).</summary>
+    public string? Next<TRow>(IReadOnlyList<TRow> rows, Func<TRow, TPosition> position) =>
+        rows.Count > Take ? Cursor<TPosition>.Encode(position(rows[Take - 1])) : null;
 }
 
 /// <summary>One page of a list, with the cursor of the next page when there is one.</summary>

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Seeds;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ClaimTracker.Api.Infrastructure;
@@ -10,8 +11,9 @@ namespace ClaimTracker.Api.Infrastructure;
 /// server when none is configured. Start-up applies migrations, loads the seed corpus and, for the embedded
 /// server, makes sure a local development key exists.
 /// </summary>
-public sealed class Database(IConfiguration configuration, ILogger<Database> logger) : IHostedService, IAsyncDisposable
+public sealed class Database(IConfiguration configuration, IOptions<ClaimTrackerOptions> options, ILogger<Database> logger) : IHostedService, IAsyncDisposable
 {
+    private readonly ClaimTrackerOptions _settings = options.Value;
     private EmbeddedPostgres? _embedded;
     private NpgsqlDataSource? _dataSource;
     private readonly Lock _closeLock = new();
@@ -21,13 +23,13 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
         _dataSource ?? throw new InvalidOperationException("Database.OpenAsync must run before the database is used.");
 
     /// <summary>The folder for the embedded server's data and the development key (default <c>.data</c>).</summary>
-    public string DataDirectory => Path.GetFullPath(configuration["ClaimTracker:DataDirectory"] is { Length: > 0 } dir ? dir : ".data");
+    public string DataDirectory => Path.GetFullPath(_settings.DataDirectory);
 
     public EmbeddedPostgres? Embedded => _embedded;
 
     public async Task OpenAsync(CancellationToken ct, bool prepare = true)
     {
-        if (configuration.GetValue<bool>("ClaimTracker:SkipDatabase"))
+        if (_settings.SkipDatabase)
         {
             // Only the OpenAPI document is wanted: no server, no connection is ever opened.
             _dataSource = NpgsqlDataSource.Create("Host=localhost");
@@ -40,11 +42,11 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
             _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(DataDirectory, "postgres"), logger, ct);
             connectionString = _embedded.ConnectionString;
         }
-        _dataSource = Build(connectionString, configuration);
+        _dataSource = Build(connectionString, _settings.StatementTimeoutSeconds);
 
         if (!prepare) return;
         await Migrator.ApplyAsync(_dataSource, Migrator.Embedded(), logger, ct);
-        if (configuration.GetValue("ClaimTracker:Seed", true))
+        if (_settings.Seed)
         {
             await SeedLoader.LoadAsync(_dataSource, logger, ct);
         }
@@ -54,10 +56,9 @@ public sealed class Database(IConfiguration configuration, ILogger<Database> log
         }
     }
 
-    public static NpgsqlDataSource Build(string connectionString, IConfiguration configuration)
+    public static NpgsqlDataSource Build(string connectionString, int timeout)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        var timeout = configuration.GetValue("ClaimTracker:StatementTimeoutSeconds", 10);
         if (string.IsNullOrEmpty(builder.ConnectionStringBuilder.Options) && timeout > 0)
         {
             // Enforced by the server, so a runaway query is cancelled even if the client has gone.

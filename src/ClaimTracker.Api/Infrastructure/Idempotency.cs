@@ -124,11 +124,11 @@ public sealed class Recorded
 }
 
 /// <summary>Deletes keys older than two days, every hour: the promise is at least 24 hours.</summary>
-public sealed class IdempotencyKeyCleanup(NpgsqlDataSource db, ILogger<IdempotencyKeyCleanup> logger, IConfiguration configuration) : BackgroundService
+public sealed class IdempotencyKeyCleanup(NpgsqlDataSource db, ILogger<IdempotencyKeyCleanup> logger, IOptions<ClaimTrackerOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (configuration.GetValue<bool>("ClaimTracker:SkipDatabase")) return;
+        if (options.Value.SkipDatabase) return;
         using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
         do
         {

@@ -12,11 +12,21 @@ public sealed record Migration(int Version, string Name, string Sql, string Chec
     public string FileName => $"{Version:D4}_{Name}.sql";
 }
 
+/// <summary>
+/// A rule of the product written as SQL (db/functions/NAME.sql): a function or view defined with <c>create or
+/// replace</c>, re-applied whenever its text changes, so that today's definition is always one file.
+/// </summary>
+public sealed record RuleFile(string Name, string Sql, string Checksum)
+{
+    public string FileName => $"{Name}.sql";
+}
+
 public sealed class MigrationException(string message) : Exception(message);
 
 /// <summary>
 /// Applies the numbered SQL files of db/migrations, forward only, each in its own transaction, and records
-/// each with its checksum. An advisory lock makes concurrent starts take turns instead of racing.
+/// each with its checksum; then re-applies every rule file of db/functions whose text changed (as Evolve's
+/// repeatable R__ scripts and grate's functions folder do). An advisory lock makes concurrent starts take turns.
 /// </summary>
 public static partial class Migrator
 {
@@ -25,6 +35,23 @@ public static partial class Migrator
 
     [GeneratedRegex(@"^(\d{4})_([a-z0-9_]+)\.sql$")]
     private static partial Regex FileNamePattern();
+
+    [GeneratedRegex(@"^([a-z][a-z0-9_]*)\.sql$")]
+    private static partial Regex RuleNamePattern();
+
+    public static IReadOnlyList<RuleFile> EmbeddedRules()
+    {
+        var assembly = typeof(Migrator).Assembly;
+        return [.. assembly.GetManifestResourceNames().Where(n => n.StartsWith("functions/")).Order()
+            .Select(n => ParseRule(n["functions/".Length..], ReadResource(assembly, n)))];
+    }
+
+    public static RuleFile ParseRule(string fileName, string sql)
+    {
+        var match = RuleNamePattern().Match(fileName);
+        if (!match.Success) throw new MigrationException($"Rule file '{fileName}' must be named lower_snake_name.sql.");
+        return new RuleFile(match.Groups[1].Value, sql, Checksum(sql));
+    }
 
     public static IReadOnlyList<Migration> Embedded()
     {
@@ -66,8 +93,10 @@ public static partial class Migrator
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql.ReplaceLineEndings("\n"))));
 
     /// <returns>The migrations applied by this call (none when the database was current).</returns>
+    /// <param name="rules">The rule files to bring up to date after the migrations; the embedded ones when null.</param>
     public static async Task<IReadOnlyList<Migration>> ApplyAsync(
-        NpgsqlDataSource dataSource, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken ct = default)
+        NpgsqlDataSource dataSource, IReadOnlyList<Migration> migrations, ILogger logger, CancellationToken ct = default,
+        IReadOnlyList<RuleFile>? rules = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // Migrations may legitimately run long (an index on a big table): no statement timeout here.
@@ -114,12 +143,56 @@ public static partial class Migrator
                 await tx.CommitAsync(ct);
                 logger.LogInformation("Applied migration {Migration}", migration.FileName);
             }
+            await ApplyRulesAsync(connection, rules ?? EmbeddedRules(), logger, ct);
             return pending;
         }
         finally
         {
             await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = AdvisoryLockKey });
         }
+    }
+
+    /// <summary>
+    /// Re-applies, in one transaction, every rule file whose checksum differs from the one recorded. Rules call one
+    /// another, so they are first created with body checks off (any order works), then once more with checks on,
+    /// which proves every body against the full new set before anything commits.
+    /// </summary>
+    private static async Task ApplyRulesAsync(NpgsqlConnection connection, IReadOnlyList<RuleFile> rules, ILogger logger, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition("""
+            create table if not exists schema_rules (
+                name       text primary key,
+                checksum   text not null,
+                applied_at timestamptz not null default now()
+            )
+            """, cancellationToken: ct));
+        var recorded = (await connection.QueryAsync<(string Name, string Checksum)>(new CommandDefinition(
+            "select name, checksum from schema_rules", cancellationToken: ct))).ToDictionary(r => r.Name, r => r.Checksum);
+        var changed = rules.Where(r => !recorded.TryGetValue(r.Name, out var sum) || sum != r.Checksum).ToList();
+        if (changed.Count == 0) return;
+
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var checks in new[] { "off", "on" })
+        {
+            await connection.ExecuteAsync(new CommandDefinition($"set local check_function_bodies = {checks}", transaction: tx, cancellationToken: ct));
+            foreach (var rule in changed)
+            {
+                try
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(rule.Sql, transaction: tx, cancellationToken: ct));
+                }
+                catch (PostgresException e)
+                {
+                    throw new MigrationException($"Rule file db/functions/{rule.FileName} does not apply: {e.MessageText}.");
+                }
+            }
+        }
+        await connection.ExecuteAsync(new CommandDefinition("""
+            insert into schema_rules (name, checksum) select * from unnest(@names, @checksums)
+            on conflict (name) do update set checksum = excluded.checksum, applied_at = now()
+            """, new { names = changed.Select(r => r.Name).ToArray(), checksums = changed.Select(r => r.Checksum).ToArray() }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        foreach (var rule in changed) logger.LogInformation("Applied rule {Rule}", rule.FileName);
     }
 
     private static string ReadResource(Assembly assembly, string name)

@@ -49,6 +49,9 @@ public static class OpenApi
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer(OpenProblemSchemas);
+        options.AddSchemaTransformer(Claims.ClaimPatch.DescribeAsync);
+        ParamSchemas.Configure(options);
+        options.AddOperationTransformer(ParameterDocs.DescribeAsync);
         options.AddOperationTransformer(async (operation, context, ct) =>
         {
             var needsKey = context.Description.ActionDescriptor.EndpointMetadata
@@ -69,6 +72,7 @@ public static class OpenApi
                     In = ParameterLocation.Header,
                     Description = "Makes the POST safe to retry: a retry with the same key and body gets the first answer back and writes nothing; the same key with another body is a 422. Keys are kept at least 24 hours.",
                     Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 255 },
+                    Example = System.Text.Json.Nodes.JsonValue.Create("3f9c2e1a-claim-17"),
                 });
                 problems.Add((422, "The request cannot be carried out, or its Idempotency-Key was used for another request."));
             }

@@ -14,7 +14,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
-        var (status, title, detail, errors) = Classify(exception);
+        var (status, title, detail, errors) = Classify(exception, http);
         if (status >= 500)
         {
             logger.LogError(exception, "Request failed with {Status}", status);
@@ -30,13 +30,13 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    private static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Classify(Exception exception)
+    private static (int Status, string Title, string Detail, Dictionary<string, string[]>? Errors) Classify(Exception exception, HttpContext http)
     {
         switch (exception)
         {
             // Dapper wraps an error met while reading a row (the connection lost mid-row).
             case System.Data.DataException { InnerException: NpgsqlException inner }:
-                return Classify(inner);
+                return Classify(inner, http);
             case BadHttpRequestException { InnerException: JsonException json }:
             {
                 var field = Problems.MissingField(json.Message) ?? Problems.FieldFromJsonPath(json.Path);
@@ -44,9 +44,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 return (400, "The request body is not valid JSON for this operation.", $"{field}: {reason}",
                     new() { [field] = [reason] });
             }
-            case BadHttpRequestException bad when Problems.BindingFailure(bad.Message) is { } failure:
-                return (400, "The request is not valid.", $"{failure.Field}: {failure.Reason}",
-                    new() { [failure.Field] = [failure.Reason] });
+            // Query and route values always bind (Param<T>) and are judged by the validation filter, so the one binding
+            // failure left to the framework is a body that an operation taking one did not get.
+            case BadHttpRequestException { StatusCode: 400, InnerException: null }
+                when http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null:
+                return (400, "The request is not valid.", "$: a JSON request body is required.", new() { ["$"] = ["a JSON request body is required."] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, ReasonPhrase(bad.StatusCode), bad.Message, null);
             case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
@@ -101,32 +103,6 @@ public static class Problems
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) =>
         TypedResults.ValidationProblem(errors, title: "The request is not valid.",
             detail: string.Join(" ", errors.Select(e => $"{e.Key}: {string.Join(" ", e.Value)}")));
-
-    /// <summary>Reads the parameter name and the reason out of a minimal-API binding failure.</summary>
-    internal static (string Field, string Reason)? BindingFailure(string message)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(message,
-            "^(?<kind>Failed to bind|Required|Implicit body inferred for) parameter \"((?<type>[^\"]+) )?(?<name>[^\" ]+)\"( from \"(?<value>.*)\")?( was not provided from (?<source>[a-z ]+))?");
-        if (!match.Success) return null;
-        // Query parameters are snake_case; [AsParameters] records report their C# property names.
-        var name = JsonNamingPolicy.SnakeCaseLower.ConvertName(match.Groups["name"].Value);
-        var source = match.Groups["source"].Value;
-        if (match.Groups["kind"].Value == "Implicit body inferred for" || source == "body")
-        {
-            return ("$", "a JSON request body is required.");
-        }
-        if (match.Groups["kind"].Value == "Required") return (name, "is required.");
-        var type = match.Groups["type"].Value.TrimEnd('?').Replace("Nullable<", "").TrimEnd('>');
-        var expected = type switch
-        {
-            "long" or "int" or "Int64" or "Int32" => "a whole number",
-            "DateOnly" => "a date (YYYY-MM-DD)",
-            "bool" or "Boolean" => "true or false",
-            "decimal" or "double" => "a number",
-            _ => $"a valid {type}",
-        };
-        return (name, $"must be {expected}.");
-    }
 
     private static readonly Lazy<Type[]> EnumTypes = new(() =>
         [.. typeof(Problems).Assembly.GetTypes().Where(t => t.IsEnum).OrderByDescending(t => t.FullName!.Length)]);

@@ -14,12 +14,9 @@ public static class Protection
     public const string WritePolicy = "writes";
     public const string CorsPolicy = "configured-origins";
 
-    public static void AddProtection(this IServiceCollection services, IConfiguration configuration)
+    public static void AddProtection(this IServiceCollection services, RateLimitOptions limits, CorsOptions cors)
     {
-        var limits = configuration.GetSection("ClaimTracker:RateLimits");
-        var enabled = limits.GetValue("Enabled", true);
-        var writes = limits.GetValue("WritesPerMinute", 600);
-        var reads = limits.GetValue("ReadsPerSecond", 200);
+        var (enabled, writes, reads) = (limits.Enabled, limits.WritesPerMinute, limits.ReadsPerSecond);
 
         services.AddRateLimiter(options =>
         {
@@ -49,7 +46,7 @@ public static class Protection
             };
         });
 
-        var origins = configuration.GetSection("ClaimTracker:Cors:Origins").Get<string[]>() ?? [];
+        var origins = cors.Origins;
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy =>
         {
             // Closed by default: with no origins configured, no cross-origin request is allowed.

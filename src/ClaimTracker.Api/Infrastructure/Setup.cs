@@ -12,11 +12,9 @@ public static class Setup
     public static void AddClaimTrackerServices(this WebApplicationBuilder builder)
     {
         DapperSetup.Configure();
-        // Error messages name fields as clients write them (camelCase), not as C# properties.
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
-        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 
         var services = builder.Services;
+        var (settings, limits, cors) = services.AddSettings(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<Database>();
         // As a hosted service the database is stopped by the host's shutdown, which waits for it.
@@ -24,7 +22,7 @@ public static class Setup
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>
-            o.Limits.MaxRequestBodySize = builder.Configuration.GetValue<long?>("ClaimTracker:MaxRequestBodyBytes") ?? 4 * 1024 * 1024);
+            o.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.AddRequestId);
         services.AddExceptionHandler<ProblemMapping>();
@@ -38,8 +36,8 @@ public static class Setup
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeys.CuratorPolicy, p => p.AddAuthenticationSchemes(ApiKeys.Scheme).RequireAuthenticatedUser());
 
-        services.AddOpenApi(OpenApi.Configure);
-        services.AddProtection(builder.Configuration);
+        services.AddOpenApi(options => OpenApi.Configure(options));
+        services.AddProtection(limits, cors);
     }
 
     public static void UseClaimTrackerPipeline(this WebApplication app)

@@ -24,7 +24,7 @@ public static class Validation
             endpoint.FilterFactories.Add((context, next) =>
             {
                 var checks = parameters
-                    .Select((p, i) => (Index: i, Name: p.Name ?? "", Type: p.ParameterType,
+                    .Select((p, i) => (Index: i, Name: NameOf(p), Type: p.ParameterType,
                         Validator: context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) as IValidator))
                     .Where(p => p.Validator is not null || IsInspected(p.Type))
                     .ToList();
@@ -34,7 +34,9 @@ public static class Validation
                     foreach (var (index, name, _, validator) in checks)
                     {
                         if (invocation.Arguments[index] is not { } argument) continue;
-                        if (FindNul(argument, argument is string ? name : null) is { } field)
+                        // A query or route value that did not read (Param<T>): named as the client wrote it.
+                        if (ParamChecks.FirstInvalid(argument, name) is { } unread) return Problems.Invalid(unread.Name, unread.Reason);
+                        if (FindNul(argument, argument is string || ParamChecks.IsParam(argument.GetType()) ? name : null) is { } field)
                         {
                             return Problems.Invalid(field, "contains the NUL character (U+0000), which text cannot hold.");
                         }
@@ -52,7 +54,13 @@ public static class Validation
         return builder;
     }
 
-    private static bool IsInspected(Type type) => type == typeof(string) || type.Assembly == typeof(Validation).Assembly;
+    private static bool IsInspected(Type type) => type == typeof(string) || type.Assembly == typeof(Validation).Assembly || ParamChecks.Inspects(type);
+
+    /// <summary>A parameter as the client names it: [FromRoute(Name = ...)] or [FromQuery(Name = ...)], else its own name.</summary>
+    private static string NameOf(ParameterInfo parameter) =>
+        parameter.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromRouteAttribute>()?.Name
+        ?? parameter.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name
+        ?? parameter.Name ?? "";
 
     /// <returns>The JSON path of the first string holding U+0000, or null.</returns>
     internal static string? FindNul(object? value, string? path, int depth = 0)
@@ -63,6 +71,8 @@ public static class Validation
                 return null;
             case string s:
                 return s.Contains('\0') ? path ?? "body" : null;
+            case var param when ParamChecks.IsParam(param.GetType()):
+                return param.ToString()!.Contains('\0') ? path ?? "query" : null;
             case IDictionary dictionary when depth < 16:
                 foreach (DictionaryEntry entry in dictionary)
                 {

@@ -19,6 +19,9 @@ public sealed class Write : IAsyncDisposable
     public NpgsqlTransaction Transaction { get; }
     public long CuratorId { get; }
 
+    /// <summary>This write's transaction and curator, for the steps that write through it.</summary>
+    public WriteContext Context(CancellationToken ct) => new(Connection, Transaction, CuratorId, ct);
+
     private Write(HttpContext http, NpgsqlConnection connection, NpgsqlTransaction tx, IdempotencyRequest? key)
     {
         _http = http;

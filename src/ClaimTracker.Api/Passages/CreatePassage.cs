@@ -4,6 +4,7 @@ using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Passages;
@@ -34,8 +35,9 @@ public sealed record CreatePassageRequest(int? Start = null, int? End = null, st
 public static class CreatePassage
 {
     public static async Task<Results<Created<PassageDetail>, ProblemHttpResult>> Handle(
-        long id, CreatePassageRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, CreatePassageRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
         var result = await AnchorAsync(connection, tx, id, request, write.CuratorId, ct);

@@ -2,6 +2,7 @@ using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Passages;
@@ -36,8 +37,9 @@ public sealed record PassageSource(long Id, string Title, string? Outlet, DateVi
 
 public static class GetPassage
 {
-    public static async Task<Results<Ok<PassageDetail>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<PassageDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await PassageRow.QueryAsync(connection, null, "p.id = @id", new { id }, ct);
         return rows.Count == 1 ? TypedResults.Ok(rows[0].ToDetail()) : Problems.NotFound("Passage", id);

@@ -8,12 +8,13 @@ namespace ClaimTracker.Api.Passages;
 
 public static class ListPassages
 {
-    private sealed record Position(int Start, long Id);
+    public sealed record Position(int Start, long Id);
 
-    public static async Task<Results<Ok<Page<PassageDetail>>, ProblemHttpResult, ValidationProblem>> Handle(
-        long id, [FromQuery] string? cursor, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<Page<PassageDetail>>, ProblemHttpResult>> Handle(
+        [FromRoute(Name = "id")] Param<long> idParam, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(cursor, limit, out var after, out var take) is { } problem) return problem;
+        var id = idParam.Value;
+        var (after, take) = (page.After, page.Take);
         await using var connection = await db.OpenConnectionAsync(ct);
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
             "select exists (select 1 from sources where id = @id)", new { id }, cancellationToken: ct));
@@ -23,7 +24,7 @@ public static class ListPassages
             "p.source_id = @id and (@afterStart::int is null or (p.start_offset, p.id) > (@afterStart, @afterId))",
             new { id, afterStart = after?.Start, afterId = after?.Id, limit = take + 1 }, ct,
             "order by p.start_offset, p.id limit @limit");
-        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].StartOffset, rows[take - 1].Id)) : null;
+        var next = page.Next(rows, r => new Position(r.StartOffset, r.Id));
         return TypedResults.Ok(new Page<PassageDetail>([.. rows.Take(take).Select(r => r.ToDetail())], next));
     }
 }

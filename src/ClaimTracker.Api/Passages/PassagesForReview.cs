@@ -16,13 +16,13 @@ public sealed record PassageToReview(
 
 public static class PassagesForReview
 {
-    private sealed record Position(long Id);
+    public sealed record Position(long Id);
 
-    /// <param name="source">Only passages of this source.</param>
-    public static async Task<Results<Ok<Page<PassageToReview>>, ValidationProblem>> Handle(
-        [FromQuery] long? source, [FromQuery] string? cursor, [FromQuery] int? limit, NpgsqlDataSource db, CancellationToken ct)
+    /// <param name="source">Only passages of this source: its id, e.g. 2.</param>
+    public static async Task<Ok<Page<PassageToReview>>> Handle(
+        [FromQuery(Name = "source")] Param<long>? source, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(cursor, limit, out var after, out var take) is { } problem) return problem;
+        var (after, take) = (page.After, page.Take);
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
             select p.id as passage_id, p.source_id, s.title as source_title, r.number as revision, a.state, a.score, a.from_exact,
@@ -37,8 +37,8 @@ public static class PassagesForReview
               and (@afterId::bigint is null or p.id > @afterId)
             order by p.id
             limit @limit
-            """, new { source, afterId = after?.Id, limit = take + 1 }, cancellationToken: ct))).ToList();
-        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].PassageId)) : null;
+            """, new { source = source?.Value, afterId = after?.Id, limit = take + 1 }, cancellationToken: ct))).ToList();
+        var next = page.Next(rows, r => new Position(r.PassageId));
         return TypedResults.Ok(new Page<PassageToReview>([.. rows.Take(take).Select(r => new PassageToReview(
             r.PassageId, r.SourceId, r.SourceTitle, r.Revision, DbEnum.Parse<AnchorState>(r.State), (double)r.Score, r.FromExact, r.Now, r.Claims))], next));
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using ClaimTracker.Api.Curators;
+using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Text;
 using Dapper;
@@ -77,7 +78,7 @@ public static class SeedLoader
             var sourceId = await CreateSource.InsertAsync(connection, tx, article.Source, curatorId, ct);
             if (article.Claims is not null)
             {
-                await SeedClaims.LoadAsync(connection, tx, $"seeds/claims/{article.Key}.yaml", article.Claims, sourceId, curatorId, keys, ct);
+                await SeedClaims.LoadAsync(new WriteContext(connection, tx, curatorId, ct), $"seeds/claims/{article.Key}.yaml", article.Claims, sourceId, keys);
             }
             await tx.CommitAsync(ct);
             logger.LogInformation("Loaded seed article {Key} as source {SourceId}", article.Key, sourceId);

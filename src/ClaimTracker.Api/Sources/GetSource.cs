@@ -3,6 +3,7 @@ using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Text;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Sources;
@@ -33,9 +34,11 @@ public sealed record RevisionSummary(int Number, string Sha256, int Length, stri
 
 public static class GetSource
 {
-    /// <param name="revision">The revision whose text to give (default: the latest).</param>
-    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle(long id, [Microsoft.AspNetCore.Mvc.FromQuery] int? revision, NpgsqlDataSource db, CancellationToken ct)
+    /// <param name="revisionParam">The revision whose text to give, by its number, e.g. 1 (default: the latest).</param>
+    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromQuery(Name = "revision")] Param<int>? revisionParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
+        var revision = revisionParam?.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await LoadAsync(connection, null, id, revision, ct) is { } source) return TypedResults.Ok(source);
         return revision is null || await LoadAsync(connection, null, id, null, ct) is null

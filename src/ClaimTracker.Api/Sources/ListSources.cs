@@ -1,6 +1,7 @@
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Text;
 using Dapper;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -20,39 +21,32 @@ public sealed record SourceSummary(
     string CreatedBy,
     DateTime CreatedAt);
 
-/// <param name="Outlet">Only sources from this outlet (case-insensitive).</param>
-/// <param name="PublishedFrom">Only sources whose published period ends on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).</param>
-/// <param name="PublishedTo">Only sources whose published period starts on or before this date's period.</param>
-/// <param name="Cursor">The nextCursor of the previous page.</param>
-/// <param name="Limit">Page size, 1 to 200 (default 50).</param>
+/// <param name="Outlet">Only sources from this outlet (case-insensitive), e.g. Antiwar.com.</param>
+/// <param name="PublishedFrom">Only sources whose published period ends on or after this date: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09.</param>
+/// <param name="PublishedTo">Only sources whose published period starts on or before this date's period: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024.</param>
 public sealed record ListSourcesQuery(
     [property: FromQuery(Name = "outlet")] string? Outlet,
-    [property: FromQuery(Name = "published_from")] string? PublishedFrom,
-    [property: FromQuery(Name = "published_to")] string? PublishedTo,
-    [property: FromQuery(Name = "cursor")] string? Cursor,
-    [property: FromQuery(Name = "limit")] int? Limit);
+    [property: FromQuery(Name = "published_from")] Param<PartialDate>? PublishedFrom,
+    [property: FromQuery(Name = "published_to")] Param<PartialDate>? PublishedTo)
+{
+    public sealed class Validator : AbstractValidator<ListSourcesQuery>
+    {
+        public Validator() =>
+            RuleFor(q => q).Must(q => q.PublishedFrom!.Value.Value.Start < q.PublishedTo!.Value.Value.End)
+                .When(q => q.PublishedFrom is { IsValid: true } && q.PublishedTo is { IsValid: true })
+                .OverridePropertyName("published_from").WithMessage("must not be after published_to.");
+    }
+}
 
 public static class ListSources
 {
-    private sealed record Position(long Id);
+    public sealed record Position(long Id);
 
-    public static async Task<Results<Ok<Page<SourceSummary>>, ValidationProblem>> Handle(
-        [AsParameters] ListSourcesQuery query, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<Page<SourceSummary>>> Handle(
+        [AsParameters] ListSourcesQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(query.Cursor, query.Limit, out var after, out var take) is { } problem) return problem;
-        PartialDate? from = null, to = null;
-        if (query.PublishedFrom is not null && (from = PartialDate.ParseOrNull(query.PublishedFrom)) is null)
-        {
-            return Problems.BadParameter("published_from", $"must be a real date written as {PartialDate.Format}.");
-        }
-        if (query.PublishedTo is not null && (to = PartialDate.ParseOrNull(query.PublishedTo)) is null)
-        {
-            return Problems.BadParameter("published_to", $"must be a real date written as {PartialDate.Format}.");
-        }
-        if (from is { } f && to is { } t && f.Start >= t.End)
-        {
-            return Problems.BadParameter("published_from", "must not be after published_to.");
-        }
+        var (after, take) = (page.After, page.Take);
+        var (from, to) = (query.PublishedFrom?.Value, query.PublishedTo?.Value);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<SourceRow>(new CommandDefinition($"""
@@ -72,7 +66,6 @@ public static class ListSources
             new { outlet = query.Outlet, fromDate = from?.Start, toEnd = to?.End, afterId = after?.Id, limit = take + 1 },
             cancellationToken: ct))).ToList();
 
-        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].Id)) : null;
-        return TypedResults.Ok(new Page<SourceSummary>([.. rows.Take(take).Select(r => r.ToSummary())], next));
+        return TypedResults.Ok(new Page<SourceSummary>([.. rows.Take(take).Select(r => r.ToSummary())], page.Next(rows, r => new Position(r.Id))));
     }
 }

@@ -4,6 +4,7 @@ using Dapper;
 using DiffPlex.Chunkers;
 using DiffPlex;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Sources;
@@ -19,8 +20,11 @@ public static class RevisionDiff
 {
     private static readonly char[] Delimiters = [' ', '\t', '\n', '\r', '.', ',', ';', ':', '!', '?', '"', '\u201C', '\u201D', '(', ')'];
 
-    public static async Task<Results<Ok<RevisionDiffResult>, ProblemHttpResult>> Handle(long id, int a, int b, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDiffResult>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "a")] Param<int> aParam, [FromRoute(Name = "b")] Param<int> bParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
+        var a = aParam.Value;
+        var b = bParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         var bodies = (await connection.QueryAsync<(int Number, string Body)>(new CommandDefinition(
             "select number, body from source_revisions where source_id = @id and number = any(@numbers)",

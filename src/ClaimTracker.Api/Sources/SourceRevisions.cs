@@ -6,6 +6,7 @@ using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Sources;
@@ -67,8 +68,9 @@ public sealed record RevisionDetail(
 public static class SourceRevisions
 {
     public static async Task<Results<Created<RevisionDetail>, Ok<RevisionDetail>, ProblemHttpResult>> Add(
-        long id, AddRevisionRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, AddRevisionRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
         // One revision at a time per source: numbers stay dense and each is followed from the one before.
@@ -100,6 +102,9 @@ public static class SourceRevisions
 
         var results = await ReanchorAsync(connection, tx, id, latest, revisionId, text, ct);
         var derived = await DeriveChangedFiguresAsync(connection, tx, id, number, revisionId, text, results, write.CuratorId, ct);
+        // The passages' standing changed: every claim they support is brought up to date with them.
+        await ClaimWrites.RefreshAsync(write.Context(ct), [.. await connection.QueryAsync<long>(new CommandDefinition(
+            "select distinct claim_id from claim_evidence where source_id = @id", new { id }, tx, cancellationToken: ct))]);
         var detail = (await LoadAsync(connection, tx, id, number, ct))! with { DerivedClaims = derived };
         return await write.CommitAsync(TypedResults.Created($"/sources/{id}/revisions/{number}", detail), ct);
     }
@@ -226,16 +231,12 @@ public static class SourceRevisions
                     ValidFrom: claim.ValidTime?.From?.Date, ValidTo: claim.ValidTime?.To?.Date, StatedOn: claim.StatedOn?.Date,
                     Location: claim.Location,
                     Note: $"Derived from revision {number} of source {sourceId}, where the passage of claim {claimId} changed: {change}.");
-                var (made, problem) = await CreateClaim.WriteAsync(connection, tx, request, curatorId, ct);
+                var w = new WriteContext(connection, tx, curatorId, ct);
+                var (made, problem) = await ClaimWrites.CreateAsync(w, request);
                 if (made is null) throw new InvalidOperationException($"Deriving a claim from claim {claimId} failed: {problem?.ProblemDetails.Detail}");
                 derived.Add(made.Id);
-
-                var beforeNote = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
-                await ClaimWriter.TouchAsync(connection, tx, claimId, null, curatorId, ct);
-                var after = (await ClaimQuery.LoadAsync(connection, tx, claimId, ct))!;
-                await ClaimWriter.RecordAsync(connection, tx, claimId, "revised",
-                    $"Revision {number} of source {sourceId} changed this claim's passage: {change}. Claim {made.Id} states the new figure.",
-                    beforeNote, after, curatorId, ct);
+                await ClaimWrites.NoteAsync(w, claimId,
+                    $"Revision {number} of source {sourceId} changed this claim's passage: {change}. Claim {made.Id} states the new figure.");
             }
         }
         return [.. derived];
@@ -244,18 +245,21 @@ public static class SourceRevisions
     private sealed record FigureText(string Text, decimal Value);
 
     private static List<FigureText> Figures(string text) =>
-        [.. Figure.Matches(text).Select(m => new FigureText(m.Value, ClaimFilter.ParseFigure(m.Value) ?? 0)).DistinctBy(f => f.Value)];
+        [.. Figure.Matches(text).Select(m => new FigureText(m.Value, Text.Figure.Read(m.Value) ?? 0)).DistinctBy(f => f.Value)];
 
-    public static async Task<Results<Ok<RevisionDetail>, ProblemHttpResult>> Get(long id, int number, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDetail>, ProblemHttpResult>> Get([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "number")] Param<int> numberParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
+        var number = numberParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         return await LoadAsync(connection, null, id, number, ct) is { } detail
             ? TypedResults.Ok(detail)
             : TypedResults.Problem(statusCode: 404, title: "Revision not found.", detail: $"Source {id} has no revision {number}.");
     }
 
-    public static async Task<Results<Ok<RevisionDetail[]>, ProblemHttpResult>> List(long id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDetail[]>, ProblemHttpResult>> List([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         var numbers = (await connection.QueryAsync<int>(new CommandDefinition(
             "select number from source_revisions where source_id = @id order by number", new { id }, cancellationToken: ct))).ToList();

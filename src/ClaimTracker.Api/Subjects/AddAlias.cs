@@ -3,6 +3,7 @@ using ClaimTracker.Api.Text;
 using Dapper;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Subjects;
@@ -18,8 +19,9 @@ public sealed record AddAliasRequest(string Alias)
 public static class AddAlias
 {
     public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle(
-        long id, AddAliasRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, AddAliasRequest request, NpgsqlDataSource db, HttpContext http, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
         if (await SubjectLookup.ByIdAsync(connection, tx, id, ct) is null) return Problems.NotFound("Subject", id);
@@ -32,6 +34,7 @@ public static class AddAlias
         {
             return CreateSubject.AliasTaken(alias, owner.Id, owner.Name);
         }
+        if (inserted > 0) await SubjectChanges.RefreshClaimsAsync(write.Context(ct), id);
         var subject = (await GetSubject.LoadAsync(connection, tx, id, ct))!;
         return await write.CommitAsync(TypedResults.Ok(subject), ct);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
 namespace ClaimTracker.Api.Subjects;
@@ -26,8 +27,9 @@ public sealed record SubjectDetail(
 
 public static class GetSubject
 {
-    public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle(long id, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
     {
+        var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         return await LoadAsync(connection, null, id, ct) is { } subject ? TypedResults.Ok(subject) : Problems.NotFound("Subject", id);
     }

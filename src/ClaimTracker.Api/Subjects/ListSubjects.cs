@@ -1,5 +1,6 @@
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -8,23 +9,26 @@ namespace ClaimTracker.Api.Subjects;
 
 public sealed record SubjectSummary(long Id, string Name, string? Kind, string[] Aliases, long? BroaderId, long ClaimCount);
 
-/// <param name="Q">Subjects any of whose names or aliases contain this text (case-insensitive).</param>
-/// <param name="Name">The one subject with exactly this name or alias (case-insensitive).</param>
+/// <param name="Q">Subjects any of whose names or aliases contain this text (case-insensitive), e.g. sudani. At most 300 characters.</param>
+/// <param name="Name">The one subject with exactly this name or alias (case-insensitive), e.g. PMF.</param>
 public sealed record ListSubjectsQuery(
     [property: FromQuery(Name = "q")] string? Q,
-    [property: FromQuery(Name = "name")] string? Name,
-    [property: FromQuery(Name = "cursor")] string? Cursor,
-    [property: FromQuery(Name = "limit")] int? Limit);
+    [property: FromQuery(Name = "name")] string? Name)
+{
+    public sealed class Validator : AbstractValidator<ListSubjectsQuery>
+    {
+        public Validator() => RuleFor(q => q.Q).MaximumLength(300).OverridePropertyName("q");
+    }
+}
 
 public static class ListSubjects
 {
-    private sealed record Position(string Name, long Id);
+    public sealed record Position(string Name, long Id);
 
-    public static async Task<Results<Ok<Page<SubjectSummary>>, ValidationProblem>> Handle(
-        [AsParameters] ListSubjectsQuery query, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<Page<SubjectSummary>>> Handle(
+        [AsParameters] ListSubjectsQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(query.Cursor, query.Limit, out var after, out var take) is { } problem) return problem;
-        if (query.Q is { Length: > 300 }) return Problems.BadParameter("q", "must be at most 300 characters.");
+        var (after, take) = (page.After, page.Take);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition("""
@@ -44,9 +48,9 @@ public static class ListSubjects
             """,
             new { q = query.Q, name = query.Name?.Trim(), afterName = after?.Name, afterId = after?.Id, limit = take + 1 },
             cancellationToken: ct))).ToList();
-        var next = rows.Count > take ? Cursor.Encode(new Position(rows[take - 1].Name, rows[take - 1].Id)) : null;
         return TypedResults.Ok(new Page<SubjectSummary>(
-            [.. rows.Take(take).Select(r => new SubjectSummary(r.Id, r.Name, r.Kind, r.Aliases, r.BroaderId, r.ClaimCount))], next));
+            [.. rows.Take(take).Select(r => new SubjectSummary(r.Id, r.Name, r.Kind, r.Aliases, r.BroaderId, r.ClaimCount))],
+            page.Next(rows, r => new Position(r.Name, r.Id))));
     }
 
     private sealed class Row

@@ -30,7 +30,21 @@ public static class SubjectsEndpoints
             .WithName("AddSubjectAlias")
             .ProducesProblems(404, 409)
             .WithSummary("Add an alias to a subject")
-            .WithDescription("An alias already taken by any subject is a 409 naming that subject.")
+            .WithDescription("An alias already taken by any subject is a 409 naming that subject. The subject's claims are found by it at once.")
+            .RequireCurator();
+
+        group.MapDelete("/{id}/aliases/{alias}", RemoveAlias.Handle)
+            .WithName("RemoveSubjectAlias")
+            .ProducesProblems(404, 409)
+            .WithSummary("Remove an alias from a subject")
+            .WithDescription("The subject's claims are no longer found by it. The subject's own name is not an alias to remove (a 409): rename the subject instead.")
+            .RequireCurator();
+
+        group.MapPatch("/{id}", UpdateSubject.Handle)
+            .WithName("UpdateSubject")
+            .ProducesProblems(404, 409, 422)
+            .WithSummary("Rename a subject, or change its kind, description or broader subject")
+            .WithDescription("Only the fields sent change. A new name keeps the old one as an alias. The claims about the subject, and those it asserts, are brought up to date in the same transaction: searches find them by the new name at once.")
             .RequireCurator();
     }
 }

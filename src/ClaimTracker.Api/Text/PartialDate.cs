@@ -9,9 +9,20 @@ public enum DatePrecision { Day, Month, Year }
 /// A date known only as precisely as the evidence allows, written in ISO 8601's reduced forms:
 /// "2024" (year), "2024-09" (month), "2024-09-17" (day). It stands for a whole period, never for its first day.
 /// </summary>
-public readonly record struct PartialDate(DateOnly Start, DatePrecision Precision)
+public readonly record struct PartialDate(DateOnly Start, DatePrecision Precision) : IQueryValue<PartialDate>
 {
     public const string Format = "YYYY, YYYY-MM or YYYY-MM-DD (years 0001 to 9998)";
+
+    public static string Expected => $"a real date written as {Format}.";
+
+    public static bool TryRead(string text, out PartialDate value) => TryParse(text, out value);
+
+    static void IQueryValue<PartialDate>.Describe(Microsoft.OpenApi.OpenApiSchema schema)
+    {
+        schema.Type = Microsoft.OpenApi.JsonSchemaType.String;
+        schema.Pattern = @"^\d{4}(-\d{2}(-\d{2})?)?$";
+        schema.Description = "Must be " + Expected;
+    }
 
     /// <summary>The first day after the period.</summary>
     public DateOnly End => Precision switch

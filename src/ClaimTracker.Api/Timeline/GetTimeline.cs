@@ -3,6 +3,7 @@ using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Subjects;
 using ClaimTracker.Api.Text;
 using Dapper;
+using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
@@ -13,36 +14,34 @@ namespace ClaimTracker.Api.Timeline;
 /// <param name="Modifier">How the claim relates to the date: on, by (a deadline), before, after, from, until.</param>
 public sealed record TimelineItem(DateView When, TimeModifier Modifier, ClaimDetail Claim);
 
-/// <param name="Subject">Claims about this subject (id, name or alias), and by default its narrower subjects.</param>
-/// <param name="IncludeNarrower">Include the subject's narrower subjects (default true): a topic's timeline shows its events.</param>
-/// <param name="From">Items whose period ends on or after this date (YYYY, YYYY-MM or YYYY-MM-DD).</param>
-/// <param name="To">Items whose period starts on or before this date's period.</param>
+/// <param name="Subject">Claims about this subject: its id, name or alias (any case), e.g. US military presence in Iraq; and by default its narrower subjects.</param>
+/// <param name="IncludeNarrower">true (the default) includes the subject's narrower subjects: a topic's timeline shows its events; false leaves them out.</param>
+/// <param name="From">Items whose period ends on or after this date: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-08.</param>
+/// <param name="To">Items whose period starts on or before this date's period: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2026.</param>
 public sealed record TimelineQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
-    [property: FromQuery(Name = "include_narrower")] bool? IncludeNarrower,
-    [property: FromQuery(Name = "from")] string? From,
-    [property: FromQuery(Name = "to")] string? To,
-    [property: FromQuery(Name = "cursor")] string? Cursor,
-    [property: FromQuery(Name = "limit")] int? Limit);
+    [property: FromQuery(Name = "include_narrower")] Param<bool>? IncludeNarrower,
+    [property: FromQuery(Name = "from")] Param<PartialDate>? From,
+    [property: FromQuery(Name = "to")] Param<PartialDate>? To)
+{
+    public sealed class Validator : AbstractValidator<TimelineQuery>
+    {
+        public Validator() =>
+            RuleFor(q => q).Must(q => q.From!.Value.Value.Start < q.To!.Value.Value.End)
+                .When(q => q.From is { IsValid: true } && q.To is { IsValid: true })
+                .OverridePropertyName("from").WithMessage("must not be after to.");
+    }
+}
 
 public static class GetTimeline
 {
-    private sealed record Position(DateOnly Start, DateOnly End, long Id);
+    public sealed record Position(DateOnly Start, DateOnly End, long Id);
 
     public static async Task<Results<Ok<Page<TimelineItem>>, ValidationProblem>> Handle(
-        [AsParameters] TimelineQuery query, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] TimelineQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
     {
-        if (Paging.Check<Position>(query.Cursor, query.Limit, out var after, out var take) is { } problem) return problem;
-        PartialDate? from = null, to = null;
-        if (query.From is not null && (from = PartialDate.ParseOrNull(query.From)) is null)
-        {
-            return Problems.BadParameter("from", $"must be a real date written as {PartialDate.Format}.");
-        }
-        if (query.To is not null && (to = PartialDate.ParseOrNull(query.To)) is null)
-        {
-            return Problems.BadParameter("to", $"must be a real date written as {PartialDate.Format}.");
-        }
-        if (from is { } f && to is { } t && f.Start >= t.End) return Problems.BadParameter("from", "must not be after to.");
+        var (after, take) = (page.After, page.Take);
+        var (from, to) = (query.From?.Value, query.To?.Value);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         long[]? subjects = null;
@@ -52,7 +51,7 @@ public static class GetTimeline
             {
                 return Problems.BadParameter("subject", $"no subject has the id, name or alias \"{subjectRef}\".");
             }
-            subjects = query.IncludeNarrower == false ? [subject.Id] : [.. await ClaimFilter.NarrowerAsync(connection, subject.Id, ct)];
+            subjects = query.IncludeNarrower?.Value == false ? [subject.Id] : [.. await ClaimFilter.NarrowerAsync(connection, subject.Id, ct)];
         }
 
         // A period sorts by its start, and a longer period before the shorter ones it contains.
@@ -78,7 +77,7 @@ public static class GetTimeline
         if (items.Count > take)
         {
             var last = PartialDate.ParseOrNull(items[take - 1].When.Date)!.Value;
-            next = Cursor.Encode(new Position(last.Start, last.End, items[take - 1].Claim.Id));
+            next = Cursor<Position>.Encode(new Position(last.Start, last.End, items[take - 1].Claim.Id));
             items.RemoveAt(take);
         }
         return TypedResults.Ok(new Page<TimelineItem>(items, next));

@@ -17,25 +17,20 @@ public enum DeadlineStatus { Pending, Met, Missed, PastDue }
 public sealed record DeadlineItem(ClaimDetail Claim, DateView Deadline, DeadlineStatus Status, DateOnly AsOf, ClaimDetail? Completion);
 
 /// <param name="Status">pending, met, missed or past_due.</param>
-/// <param name="Subject">Deadlines about this subject (id, name or alias) or its narrower subjects.</param>
-/// <param name="AsOf">Judge the deadlines as of this day (YYYY-MM-DD); today by default.</param>
+/// <param name="Subject">Deadlines about this subject: its id, name or alias (any case), e.g. US withdrawal from Iraq; or about its narrower subjects.</param>
+/// <param name="AsOf">Judge the deadlines as of this day, written YYYY-MM-DD, e.g. 2025-10-01; today by default.</param>
 public sealed record DeadlinesQuery(
-    [property: FromQuery(Name = "status")] string? Status,
+    [property: FromQuery(Name = "status")] Param<DeadlineStatus>? Status,
     [property: FromQuery(Name = "subject")] string? Subject,
-    [property: FromQuery(Name = "as_of")] DateOnly? AsOf);
+    [property: FromQuery(Name = "as_of")] Param<DateOnly>? AsOf);
 
 public static class ListDeadlines
 {
     public static async Task<Results<Ok<DeadlineItem[]>, ValidationProblem>> Handle(
         [AsParameters] DeadlinesQuery query, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
     {
-        DeadlineStatus? wanted = null;
-        if (query.Status is { } s)
-        {
-            if (!ClaimFilter.TryEnum<DeadlineStatus>(s, out var status)) return Problems.BadParameter("status", $"must be one of: {DbEnum.Names<DeadlineStatus>()}.");
-            wanted = status;
-        }
-        var asOf = query.AsOf ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var wanted = query.Status?.Value;
+        var asOf = query.AsOf?.Value ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
 
         await using var connection = await db.OpenConnectionAsync(ct);
         long[]? subjects = null;

@@ -24,5 +24,12 @@ public static class PropertiesEndpoints
             .WithSummary("Add a property to the vocabulary")
             .WithDescription("Keys are lower_snake_case and unique; a key already used is a 409.")
             .RequireCurator();
+
+        group.MapPatch("/{key}", UpdateProperty.Handle)
+            .WithName("UpdateProperty")
+            .ProducesProblems(404, 409)
+            .WithSummary("Change a property's label, description or sign rule")
+            .WithDescription("Only the fields sent change; the key and the value type never do. The property's claims are brought up to date in the same transaction (a new label is searchable at once).")
+            .RequireCurator();
     }
 }

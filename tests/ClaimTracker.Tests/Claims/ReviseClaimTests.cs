@@ -85,6 +85,12 @@ public sealed class ReviseClaimTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("""{"reason":"nothing"}""", "$")]
     [InlineData("""{"reason":"r","status":"retracted"}""", "status")]
     [InlineData("""{"reason":"r","validFrom":"2024-02-30"}""", "validFrom")]
+    [InlineData("""{"reason":"r","note":"ab\u0000cd"}""", "note")]
+    [InlineData("""{"reason":"r","note":"ab\ud800cd"}""", "note")]
+    [InlineData("""{"reason":"r","evidence":[]}""", "evidence")]
+    [InlineData("""{"reason":"r","colour":"red"}""", "colour")]
+    [InlineData("""{"reason":"r","note":"a","note":"b"}""", "note")]
+    [InlineData("""{"reason":"r","value":{"kind":"quantity","amount":"many"}}""", "value.amount")]
     public async Task Malformed_revisions_return_400_naming_the_field(string json, string field)
     {
         var world = await World.CreateAsync(api);

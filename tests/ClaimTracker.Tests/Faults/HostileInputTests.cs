@@ -158,16 +158,16 @@ public sealed class HostileInputTests(ApiFactory api) : IClassFixture<ApiFactory
             var path = Path(operation, targets, "", "");
             var required = string.Concat(operation.QueryParameters.Where(q => q.Required).Select(q => $"&{q.Name}={Required[q.Name]}"));
 
-            var over = await client.GetAsync($"{path}?limit={Paging.MaxLimit + 1}{required}");
+            var over = await client.GetAsync($"{path}?limit={PageSize.Max + 1}{required}");
             var zero = await client.GetAsync($"{path}?limit=0{required}");
-            var cap = await client.GetAsync($"{path}?limit={Paging.MaxLimit}{required}");
+            var cap = await client.GetAsync($"{path}?limit={PageSize.Max}{required}");
 
             var problem = await over.ReadProblemAsync(HttpStatusCode.BadRequest, "limit");
-            Assert.Contains(Paging.MaxLimit.ToString(), problem.GetProperty("errors").GetProperty("limit")[0].GetString());
+            Assert.Contains(PageSize.Max.ToString(), problem.GetProperty("errors").GetProperty("limit")[0].GetString());
             await zero.ReadProblemAsync(HttpStatusCode.BadRequest, "limit");
             await cap.ReadJsonAsync(HttpStatusCode.OK);
         }
-        Figures.Say($"page size: {lists.Count} lists ({string.Join(", ", lists.Select(l => l.Id))}) × limit {Paging.MaxLimit + 1}, 0 and {Paging.MaxLimit}: {lists.Count * 2} refused naming limit, {lists.Count} served");
+        Figures.Say($"page size: {lists.Count} lists ({string.Join(", ", lists.Select(l => l.Id))}) × limit {PageSize.Max + 1}, 0 and {PageSize.Max}: {lists.Count * 2} refused naming limit, {lists.Count} served");
         Assert.NotEmpty(lists);
     }
 

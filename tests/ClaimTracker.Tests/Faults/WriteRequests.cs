@@ -18,7 +18,8 @@ public static class WriteRequests
 {
     public static readonly string[] Operations =
     [
-        "CreateSource", "AddSourceRevision", "CreatePassage", "CreateSubject", "AddSubjectAlias", "CreateProperty", "CreateClaim", "UpdateClaim",
+        "CreateSource", "AddSourceRevision", "CreatePassage", "CreateSubject", "AddSubjectAlias", "RemoveSubjectAlias", "UpdateSubject",
+        "CreateProperty", "UpdateProperty", "CreateClaim", "UpdateClaim",
         "RetractClaim", "AddClaimEvidence", "UpdateConflict", "LinkContradiction", "Import",
     ];
 
@@ -46,6 +47,30 @@ public static class WriteRequests
             {
                 var world = await World.CreateAsync(api);
                 return Post(operationId, HttpStatusCode.OK, $"/subjects/{world.SubjectId}/aliases", new { alias = $"Matrix alias {u}" });
+            }
+            case "RemoveSubjectAlias":
+            {
+                var world = await World.CreateAsync(api);
+                return new(operationId, HttpStatusCode.OK, () => new HttpRequestMessage(HttpMethod.Delete,
+                    $"/subjects/{world.SubjectId}/aliases/{Uri.EscapeDataString(world.Subject + " alias")}"));
+            }
+            case "UpdateSubject":
+            {
+                var world = await World.CreateAsync(api);
+                return new(operationId, HttpStatusCode.OK, () => new HttpRequestMessage(HttpMethod.Patch, $"/subjects/{world.SubjectId}")
+                {
+                    Content = Json(new { description = $"matrix {u}" }),
+                });
+            }
+            case "UpdateProperty":
+            {
+                var curator = await api.CuratorClientAsync();
+                var key = $"matrix_{u}";
+                await (await curator.PostJsonAsync("/properties", new { key, label = $"Matrix {u}", valueType = "quantity" })).ReadJsonAsync(HttpStatusCode.Created);
+                return new(operationId, HttpStatusCode.OK, () => new HttpRequestMessage(HttpMethod.Patch, $"/properties/{key}")
+                {
+                    Content = Json(new { label = $"Matrix label {u}" }),
+                });
             }
             case "CreateProperty":
                 return Post(operationId, HttpStatusCode.Created, "/properties", new { key = $"matrix_{u}", label = $"Matrix {u}", valueType = "quantity", unit = "troops" });

@@ -1,5 +1,4 @@
 using ClaimTracker.Api.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Npgsql;
 
 namespace ClaimTracker.Tests.Platform;
@@ -9,10 +8,7 @@ public sealed class DataSourceSettingsTests
 {
     private static NpgsqlConnectionStringBuilder Built(string connectionString, int? timeoutSeconds = null)
     {
-        var settings = new Dictionary<string, string?>();
-        if (timeoutSeconds is { } seconds) settings["ClaimTracker:StatementTimeoutSeconds"] = seconds.ToString();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        using var dataSource = Database.Build(connectionString, configuration);
+        using var dataSource = Database.Build(connectionString, timeoutSeconds ?? new ClaimTrackerOptions().StatementTimeoutSeconds);
         return new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
     }
 

@@ -51,6 +51,33 @@ public sealed class OpenApiContractTests
         }
     }
 
+    [Fact]
+    public async Task Every_parameter_of_every_operation_has_a_description_and_an_example()
+    {
+        await using var app = new DocumentOnly();
+        var document = System.Text.Json.JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement;
+        var missing = new List<string>();
+        var count = 0;
+
+        foreach (var path in document.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                if (!operation.Value.TryGetProperty("parameters", out var parameters)) continue;
+                foreach (var parameter in parameters.EnumerateArray())
+                {
+                    count++;
+                    var name = $"{operation.Name.ToUpperInvariant()} {path.Name} {parameter.GetProperty("name").GetString()}";
+                    if (!parameter.TryGetProperty("description", out var description) || description.GetString() is not { Length: > 10 }) missing.Add(name + ": no description");
+                    if (!parameter.TryGetProperty("example", out _)) missing.Add(name + ": no example");
+                }
+            }
+        }
+
+        Assert.True(count > 100, $"only {count} parameters were found");
+        Assert.True(missing.Count == 0, string.Join("\n", missing));
+    }
+
     internal static string Difference(string expected, string actual)
     {
         var a = expected.Split('\n');

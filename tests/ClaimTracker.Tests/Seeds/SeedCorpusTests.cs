@@ -138,7 +138,7 @@ public sealed class SeedCorpusTests(ApiFactory api) : IClassFixture<ApiFactory>
         var curator = await Dapper.SqlMapper.ExecuteScalarAsync<long>(connection, "select id from curators limit 1");
 
         var error = await Assert.ThrowsAsync<SeedException>(() => SeedClaims.LoadAsync(
-            connection, tx, "seeds/claims/test.yaml", yaml, source.GetProperty("id").GetInt64(), curator, [], CancellationToken.None));
+            new WriteContext(connection, tx, curator, CancellationToken.None), "seeds/claims/test.yaml", yaml, source.GetProperty("id").GetInt64(), []));
 
         Assert.StartsWith("seeds/claims/test.yaml, line 8:", error.Message);
         Assert.Contains("evidence[0].exact", error.Message);

@@ -1,0 +1,36 @@
+-- The claims that agree with a claim: sought among its subject and property through the same GiST indexes as
+-- conflicting_pairs (overlapping valid time and value range, or the same date period and modifier), or by
+-- equality on the stance's proposition or the text; claims_comparable and claims_agree decide.
+create or replace function agreeing_claims(claim bigint) returns table (id bigint)
+language sql stable as $$
+    select y.id
+    from claims x cross join lateral (
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'quantity' and y.value_kind = 'quantity'
+          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+          and y.value_range && x.value_range
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'time' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
+          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+          and y.time_range && x.time_range
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'stance' and y.value_kind = 'stance'
+          and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance = x.stance
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'text' and y.value_kind = 'text'
+          and lower(btrim(y.text_value)) = lower(btrim(x.text_value))
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'none' and y.value_kind = 'none'
+    ) y
+    where x.id = claim and claims_comparable(x, y) and claims_agree(x, y)
+      and not exists (select 1 from claim_links l where (l.from_claim, l.to_claim) in ((x.id, y.id), (y.id, x.id)))
+$$;
