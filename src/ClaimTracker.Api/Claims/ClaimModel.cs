@@ -171,7 +171,7 @@ public sealed record ValidTime(DateView? From, DateView? To);
 /// <summary>A passage supporting (or refuting) a claim, with the source that reports it.</summary>
 /// <param name="Start">Code-point offset of the passage in its source revision.</param>
 /// <param name="Revision">The source revision the offsets count in.</param>
-/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy or orphaned.</param>
+/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy, orphaned or ambiguous.</param>
 public sealed record EvidenceView(
     long PassageId, EvidenceStance Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision,
     Passages.AnchorState State, PassageSource Source);

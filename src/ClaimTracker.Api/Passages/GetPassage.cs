@@ -13,8 +13,8 @@ namespace ClaimTracker.Api.Passages;
 /// <param name="Exact">TextQuoteSelector exact: the passage's text.</param>
 /// <param name="Prefix">TextQuoteSelector prefix: up to 32 code points before the passage.</param>
 /// <param name="Suffix">TextQuoteSelector suffix: up to 32 code points after the passage.</param>
-/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy or orphaned.</param>
-/// <param name="Current">Where it stands in the latest revision, when the source has been revised since (null when orphaned).</param>
+/// <param name="State">Where the passage stands in its source's latest revision: exact, moved, fuzzy, orphaned or ambiguous.</param>
+/// <param name="Current">Where it stands in the latest revision, when the source has been revised since (null when orphaned or ambiguous).</param>
 /// <param name="CurrentRevision">The revision Current counts in.</param>
 public sealed record PassageDetail(
     long Id,

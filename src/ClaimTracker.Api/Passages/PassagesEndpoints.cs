@@ -25,8 +25,8 @@ public static class PassagesEndpoints
 
         passages.MapGet("/review", PassagesForReview.Handle)
             .WithName("ListPassagesForReview")
-            .WithSummary("Passages a corrected text left fuzzy or orphaned")
-            .WithDescription("Each with its text before, where a fuzzy match puts it now and its score, and the claims it is evidence of.");
+            .WithSummary("Passages a corrected text left fuzzy, orphaned or ambiguous")
+            .WithDescription("Each with its text before, where a fuzzy match puts it now and its score, the places weighed (for an ambiguous passage, the candidates too close to call, with offsets and scores), and the claims it is evidence of.");
 
         passages.MapGet("/{id}", GetPassage.Handle)
             .WithName("GetPassage")

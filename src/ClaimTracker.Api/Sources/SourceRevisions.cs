@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using ClaimTracker.Api.Claims;
 using ClaimTracker.Api.Infrastructure;
@@ -45,18 +46,26 @@ internal class AnchorRow
     public string? Exact { get; init; }
     public string? Prefix { get; init; }
     public string? Suffix { get; init; }
+    public string Candidates { get; init; } = "[]";
 
-    /// <summary>Where the passage stands in the revision; null for an orphan.</summary>
+    /// <summary>Where the passage stands in the revision; null for an orphan or an ambiguous passage.</summary>
     public PassagePosition? Now => StartOffset is { } start ? new PassagePosition(start, EndOffset!.Value, Exact!, Prefix!, Suffix!) : null;
+
+    public AnchorCandidate[] CandidateList => JsonSerializer.Deserialize<AnchorCandidate[]>(Candidates, Json) ?? [];
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 }
 
-/// <param name="State">exact, moved, fuzzy (needs review) or orphaned (needs review).</param>
-/// <param name="Score">1 for exact and moved; for fuzzy the match's score; for orphaned the best score rejected (docs/anchoring.md).</param>
+/// <param name="State">exact, moved, fuzzy (needs review), orphaned (needs review) or ambiguous (needs review).</param>
+/// <param name="Score">1 for exact and moved; for fuzzy the match's score; for ambiguous the best candidate's; for
+/// orphaned the best score rejected (docs/anchoring.md).</param>
 /// <param name="Before">The passage's text in the revision it was followed from.</param>
-/// <param name="Now">Where it stands in this revision; null when orphaned.</param>
-public sealed record PassageReanchor(long PassageId, AnchorState State, double Score, string Before, PassagePosition? Now);
+/// <param name="Now">Where it stands in this revision; null when orphaned or ambiguous.</param>
+/// <param name="Candidates">The places weighed, best first: for ambiguous, the ones too close to call, for a curator
+/// to choose from; for moved and fuzzy, the chosen place and the ones it beat. Empty for exact.</param>
+public sealed record PassageReanchor(long PassageId, AnchorState State, double Score, string Before, PassagePosition? Now, AnchorCandidate[] Candidates);
 
-public sealed record AnchorCounts(int Exact, int Moved, int Fuzzy, int Orphaned);
+public sealed record AnchorCounts(int Exact, int Moved, int Fuzzy, int Orphaned, int Ambiguous);
 
 /// <param name="Changed">False when the text equals the latest revision: nothing was written.</param>
 /// <param name="Passages">How each passage of the source was followed into this revision.</param>
@@ -133,7 +142,7 @@ public static class SourceRevisions
         NpgsqlConnection connection, NpgsqlTransaction tx, long sourceId, RevisionRow previous, long revisionId, CodePoints text, CancellationToken ct)
     {
         // Each passage as it stood in the previous revision: its own anchor if made there, else its anchor row; an
-        // orphan is followed from the last quote it had.
+        // orphan or ambiguous passage is followed from the last quote it had.
         var standings = await connection.QueryAsync<Standing>(new CommandDefinition("""
             select p.id, coalesce(a.state, 'exact') as state,
                    case when p.revision_id = @previous then p.start_offset else a.start_offset end as start_offset,
@@ -145,26 +154,29 @@ public static class SourceRevisions
             left join passage_anchors a on a.passage_id = p.id and a.revision_id = @previous
             left join lateral (
                 select l.exact, l.prefix, l.suffix from passage_anchors l
-                where l.passage_id = p.id and l.state <> 'orphaned' order by l.revision_id desc limit 1
+                where l.passage_id = p.id and l.start_offset is not null order by l.revision_id desc limit 1
             ) last on true
             where p.source_id = @sourceId
             order by p.id
             """, new { sourceId, previous = previous.Id }, tx, cancellationToken: ct));
 
-        var map = Reanchoring.TextMap.Of(new CodePoints(previous.Body), text);
+        var previousText = new CodePoints(previous.Body);
+        var map = Reanchoring.TextMap.Of(previousText, text);
         var results = new List<(long, Reanchored, string)>();
         foreach (var s in standings)
         {
             var placed = s.StartOffset is { } start && s.EndOffset is { } end;
             var old = new Anchor(s.StartOffset ?? 0, s.EndOffset ?? 0, s.Exact, s.Prefix, s.Suffix);
-            results.Add((s.Id, Reanchoring.Reanchor(text, placed ? map : null, old), s.Exact));
+            // A quote that recurred in the previous text needed its context to be told apart from its repeats.
+            var repeats = Anchoring.Occurrences(previousText, s.Exact).Take(2).Count();
+            results.Add((s.Id, Reanchoring.Reanchor(text, placed ? map : null, old, repeats), s.Exact));
         }
 
         await connection.ExecuteAsync(new CommandDefinition("""
-            insert into passage_anchors (passage_id, revision_id, state, start_offset, end_offset, exact, prefix, suffix, score, from_exact)
-            select x.passage_id, @revisionId, x.state, x.start_offset, x.end_offset, x.exact, x.prefix, x.suffix, x.score, x.from_exact
-            from unnest(@ids, @states, @starts, @ends, @exacts, @prefixes, @suffixes, @scores, @befores)
-                as x (passage_id, state, start_offset, end_offset, exact, prefix, suffix, score, from_exact);
+            insert into passage_anchors (passage_id, revision_id, state, start_offset, end_offset, exact, prefix, suffix, score, from_exact, candidates)
+            select x.passage_id, @revisionId, x.state, x.start_offset, x.end_offset, x.exact, x.prefix, x.suffix, x.score, x.from_exact, x.candidates::jsonb
+            from unnest(@ids, @states, @starts, @ends, @exacts, @prefixes, @suffixes, @scores, @befores, @candidates)
+                as x (passage_id, state, start_offset, end_offset, exact, prefix, suffix, score, from_exact, candidates);
             update passages p set state = x.state, state_revision_id = @revisionId
             from unnest(@ids, @states) as x (passage_id, state)
             where p.id = x.passage_id;
@@ -181,6 +193,7 @@ public static class SourceRevisions
                 suffixes = results.Select(r => r.Item2.Anchor?.Suffix).ToArray(),
                 scores = results.Select(r => (decimal)r.Item2.Score).ToArray(),
                 befores = results.Select(r => r.Item3).ToArray(),
+                candidates = results.Select(r => JsonSerializer.Serialize(r.Item2.Candidates, AnchorRow.Json)).ToArray(),
             }, tx, cancellationToken: ct));
         return results;
     }
@@ -291,18 +304,20 @@ public static class SourceRevisions
         if (revision is null) return null;
         // A revision's passages: the ones followed into it, and the ones made in it (exact by definition).
         var anchors = (await connection.QueryAsync<AnchorRow>(new CommandDefinition("""
-            select passage_id, state, score, from_exact, start_offset, end_offset, exact, prefix, suffix
+            select passage_id, state, score, from_exact, start_offset, end_offset, exact, prefix, suffix, candidates::text
             from passage_anchors where revision_id = @id
             union all
-            select id, 'exact', 1, exact, start_offset, end_offset, exact, prefix, suffix
+            select id, 'exact', 1, exact, start_offset, end_offset, exact, prefix, suffix, '[]'
             from passages where revision_id = @id
             order by passage_id
             """, new { id = revision.Id }, tx, cancellationToken: ct))).ToList();
-        var passages = anchors.Select(a => new PassageReanchor(a.PassageId, DbEnum.Parse<AnchorState>(a.State), (double)a.Score, a.FromExact, a.Now)).ToArray();
+        var passages = anchors.Select(a => new PassageReanchor(
+            a.PassageId, DbEnum.Parse<AnchorState>(a.State), (double)a.Score, a.FromExact, a.Now, a.CandidateList)).ToArray();
         int Count(AnchorState state) => passages.Count(p => p.State == state);
         return new RevisionDetail(sourceId, revision.Number, Convert.ToHexStringLower(revision.BodySha256), revision.Length,
             revision.RetrievedOn?.ToString("yyyy-MM-dd"), revision.Note, revision.CreatedBy, revision.CreatedAt, true,
-            new AnchorCounts(Count(AnchorState.Exact), Count(AnchorState.Moved), Count(AnchorState.Fuzzy), Count(AnchorState.Orphaned)),
+            new AnchorCounts(Count(AnchorState.Exact), Count(AnchorState.Moved), Count(AnchorState.Fuzzy), Count(AnchorState.Orphaned),
+                Count(AnchorState.Ambiguous)),
             passages, []);
     }
 }

@@ -29,7 +29,7 @@ public static class SourcesEndpoints
         group.MapPost("/{id}/revisions", SourceRevisions.Add)
             .WithName("AddSourceRevision")
             .WithSummary("Add a corrected text of a source")
-            .WithDescription("Keeps every revision with its SHA-256 and follows every passage into the new text: exact, moved, fuzzy (for review, with its score) or orphaned (see docs/anchoring.md). A figure that changed inside a passage gives a revision note on its claim and a new claim with the new figure, which the conflict rules set against the old one. The same text as the latest revision changes nothing (200).")
+            .WithDescription("Keeps every revision with its SHA-256 and follows every passage into the new text: exact, moved, fuzzy (for review, with its score), orphaned, or ambiguous (for review, with the candidates too close to call; see docs/anchoring.md). A figure that changed inside a passage gives a revision note on its claim and a new claim with the new figure, which the conflict rules set against the old one. The same text as the latest revision changes nothing (200).")
             .ProducesProblems(404)
             .RequireCurator();
 

@@ -2,7 +2,8 @@ namespace ClaimTracker.Api.Text;
 
 /// <summary>
 /// Approximate substring search (Sellers' algorithm): the span of a text closest, by edit distance, to a
-/// pattern. Used to say where a quote that is not in a text comes closest. Works in UTF-16 units.
+/// pattern, or every span within a distance. Used to say where a quote that is not in a text comes closest, and
+/// to find every place a passage could have gone in a corrected text. Works in UTF-16 units.
 /// </summary>
 public static class Fuzzy
 {
@@ -39,6 +40,58 @@ public static class Fuzzy
         }
         if (bestEnd == 0) return null;
         return new Match(StartOf(text, pattern, bestEnd, best), bestEnd, best);
+    }
+
+    /// <summary>
+    /// Every span of the text within <paramref name="maxDistance"/> of the pattern, nearest first, none overlapping
+    /// a nearer one, at most <paramref name="limit"/>. Each is a local minimum of the distance: a span one character
+    /// longer or shorter at its end is no nearer.
+    /// </summary>
+    public static List<Match> Matches(string text, string pattern, int maxDistance, int limit)
+    {
+        int n = text.Length, m = pattern.Length;
+        var found = new List<Match>();
+        if (m == 0 || n == 0 || limit <= 0 || (long)n * m > MaxCells) return found;
+
+        // atEnd[j]: the distance from the pattern to the best substring of text ending at j.
+        var atEnd = new int[n + 1];
+        atEnd[0] = m;
+        var prev = new int[m + 1];
+        var cur = new int[m + 1];
+        for (var i = 0; i <= m; i++) prev[i] = i;
+        for (var j = 1; j <= n; j++)
+        {
+            cur[0] = 0;
+            var c = text[j - 1];
+            for (var i = 1; i <= m; i++)
+            {
+                var substitute = prev[i - 1] + (pattern[i - 1] == c ? 0 : 1);
+                cur[i] = Math.Min(substitute, Math.Min(prev[i], cur[i - 1]) + 1);
+            }
+            atEnd[j] = cur[m];
+            (prev, cur) = (cur, prev);
+        }
+
+        var ends = new List<(int End, int Distance)>();
+        for (var j = 1; j <= n; j++)
+        {
+            var d = atEnd[j];
+            if (d > maxDistance || d >= atEnd[j - 1] || (j < n && d > atEnd[j + 1])) continue;
+            // Along a run of ends at the same distance ("2,500" against "2,000": "2,00" and "2,000"), the one that
+            // ends a word, so a match never stops inside a number.
+            var end = j;
+            while (end < n && atEnd[end + 1] == d && char.IsLetterOrDigit(text[end])) end++;
+            ends.Add((end < n && char.IsLetterOrDigit(text[end]) ? j : end, d));
+        }
+        // Nearest first; a span overlapping a nearer one is the same place, found again.
+        foreach (var (end, distance) in ends.OrderBy(e => e.Distance).ThenBy(e => e.End).Take(limit * 4))
+        {
+            var start = StartOf(text, pattern, end, distance);
+            if (found.Any(f => start < f.End && f.Start < end)) continue;
+            found.Add(new Match(start, end, distance));
+            if (found.Count == limit) break;
+        }
+        return found;
     }
 
     /// <summary>Walks back from the match's end to the start whose span has the match's distance, the longest such span.</summary>

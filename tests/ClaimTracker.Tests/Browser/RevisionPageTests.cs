@@ -36,4 +36,32 @@ public sealed class RevisionPageTests(ApiFactory api, Chromium chromium) : IClas
         Assert.InRange(new FileInfo(shot).Length, 10_000, 5_000_000);
         web.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task The_reader_lists_ambiguous_passages_apart_and_counts_them_for_review()
+    {
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        // Invented text: a name said twice, the quoted remark removed by the correction.
+        string Text(params string[] paragraphs) => string.Join("\n\n", [$"Correction test {u}.", .. paragraphs]);
+        const string other = "Asked about the rocket attacks, Sudani said his government would hold the perpetrators to account.";
+        var source = await curator.CreateSourceAsync(Samples.Source(body: Text(
+            "Sudani said the talks had not touched on a timetable for the departure of US forces.", other)));
+        var id = source.GetProperty("id").GetInt64();
+        await curator.CreatePassageAsync(id, new { exact = "Sudani said", suffix = " the talks" });
+        await (await curator.PostJsonAsync($"/sources/{id}/revisions", new { body = Text(other) }))
+            .ReadJsonAsync(System.Net.HttpStatusCode.Created);
+
+        await using var web = await chromium.OpenAsync(api.CreateClient().BaseAddress!);
+        await web.GotoAsync($"/?view=reader&source={id}");
+        await web.ViewReadyAsync("reader");
+        var page = web.Page;
+
+        await Expect(page.Locator(".revision-note")).ToContainTextAsync("Passages: 1 ambiguous. 1 passage needs review.");
+        await Expect(page.Locator(".ambiguous-passages")).ToContainTextAsync("could not be placed with certainty in this revision (ambiguous, needs review)");
+        await Expect(page.Locator(".ambiguous-passages li")).ToHaveTextAsync("Sudani said");
+        await Expect(page.Locator("#article-text mark.hl")).ToHaveCountAsync(0);
+        await web.ScreenshotAsync("reader-ambiguous", fullPage: false);
+        web.AssertNoErrors();
+    }
 }

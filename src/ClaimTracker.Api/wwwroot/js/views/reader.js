@@ -58,12 +58,15 @@ class ReaderState {
     this.source = source;
     this.text = new CodePointText(source.body);
     // Offsets belong to a revision of the text: a passage is drawn where it stands in the revision shown
-    // (after a correction, where it was followed to: exact, moved or fuzzy); an orphan has no place in it.
+    // (after a correction, where it was followed to: exact, moved or fuzzy); an orphan has no place in it, and an
+    // ambiguous passage has several that are too close to call.
     const here = p => p.currentRevision === source.revision.number && p.current
       ? { ...p, start: p.current.start, end: p.current.end, exact: p.current.exact }
       : null;
-    this.orphaned = passages.filter(p => p.state === 'orphaned' && p.currentRevision === source.revision.number);
-    this.stale = passages.filter(p => !here(p) && !this.orphaned.includes(p));
+    const unplaced = state => passages.filter(p => p.state === state && p.currentRevision === source.revision.number);
+    this.orphaned = unplaced('orphaned');
+    this.ambiguous = unplaced('ambiguous');
+    this.stale = passages.filter(p => !here(p) && !this.orphaned.includes(p) && !this.ambiguous.includes(p));
     this.passages = new Map(passages.map(here).filter(Boolean).map(p => [p.id, p]));
     this.claims = new Map(claims.map(c => [c.id, c]));
     this.claimsByPassage = new Map();
@@ -154,6 +157,11 @@ class ReaderView {
               ? h('div', { class: 'orphans' },
                   h('p', { class: 'hint' }, `${plural(this.state.orphaned.length, 'passage')} could not be found in this revision (orphaned, needs review):`),
                   h('ul', {}, ...this.state.orphaned.map(p => h('li', {}, clip(p.exact, 160)))))
+              : null,
+            this.state.ambiguous.length
+              ? h('div', { class: 'ambiguous-passages' },
+                  h('p', { class: 'hint' }, `${plural(this.state.ambiguous.length, 'passage')} could not be placed with certainty in this revision (ambiguous, needs review):`),
+                  h('ul', {}, ...this.state.ambiguous.map(p => h('li', {}, clip(p.exact, 160)))))
               : null),
           this.textEl,
           this.selectionBar),
@@ -169,9 +177,9 @@ class ReaderView {
   /** How the passages fared in the revision shown: counts per state, the doubtful ones named. */
   revisionSummary() {
     const counts = {};
-    for (const p of [...this.state.passages.values(), ...this.state.orphaned]) counts[p.state] = (counts[p.state] ?? 0) + 1;
-    const words = ['exact', 'moved', 'fuzzy', 'orphaned'].filter(s => counts[s]).map(s => `${counts[s]} ${s}`);
-    const review = (counts.fuzzy ?? 0) + (counts.orphaned ?? 0);
+    for (const p of [...this.state.passages.values(), ...this.state.orphaned, ...this.state.ambiguous]) counts[p.state] = (counts[p.state] ?? 0) + 1;
+    const words = ['exact', 'moved', 'fuzzy', 'orphaned', 'ambiguous'].filter(s => counts[s]).map(s => `${counts[s]} ${s}`);
+    const review = (counts.fuzzy ?? 0) + (counts.orphaned ?? 0) + (counts.ambiguous ?? 0);
     return [`Passages: ${words.join(', ') || 'none'}.`, review ? ` ${plural(review, 'passage')} need${review === 1 ? 's' : ''} review.` : ''];
   }
 
