@@ -69,9 +69,15 @@ internal static class Lexicon
         "withdraw", "withdrawal", "remove", "leave", "complete", "end", "pull", "exit", "transition", "wind", "conclude", "finish", "reduce",
         "abziehen", "abzug", "beenden", "abschließen", "reduzieren", "retirer", "retrait", "quitter", "achever", "terminer", "réduire");
 
+    /// <summary>Verbs of troops moving: a figure beside them counts a movement, not a force.</summary>
+    public static readonly FrozenSet<string> Movement = Set(
+        "withdraw", "withdrawing", "withdrew", "withdrawn", "leave", "leaving", "left", "remove", "removing", "removed", "pull", "pulling",
+        "send", "sending", "sent", "deploy", "deploying", "deployed", "arrive", "arriving", "arrived", "move", "moving", "moved", "relocate",
+        "abziehen", "abgezogen", "entsenden", "entsandt", "verlegen", "verlegt", "retirer", "retirera", "retireront", "déployer", "envoyer");
+
     /// <summary>Words that make a sentence speak of the future, for placing dates without a year.</summary>
     public static readonly FrozenSet<string> FutureCues = Set(
-        "will", "would", "'ll", "shall", "plans", "plan", "planned", "expected", "scheduled", "due", "next", "upcoming", "set", "intends",
+        "will", "would", "'ll", "shall", "plans", "planned", "expected", "scheduled", "next", "upcoming", "intends",
         "aims", "wird", "werden", "würde", "würden", "soll", "sollen", "sollte", "geplant", "plant", "künftig", "nächste", "nächsten",
         "sera", "seront", "devra", "devront", "doit", "doivent", "prévu", "prévue", "prochain", "prochaine", "va", "vont", "compte");
 
@@ -109,7 +115,8 @@ internal static class Lexicon
         "that", "which", "who", "whom", "but", "while", "as", "when", "because", "or", "if", "where", "after", "before", "although",
         "though", "however", "so", "than", "whether", "what", "how", "why", "in", "on", "at", "by", "with", "to", "from", "into",
         "dass", "weil", "aber", "und", "oder", "wie", "als", "wenn", "während", "nachdem", "que", "qui", "mais", "et", "ou", "comme",
-        "lorsque", "quand", "car", "dont", "où", "is", "are", "was", "were", "be", "been", "being");
+        "lorsque", "quand", "car", "dont", "où", "is", "are", "was", "were", "be", "been", "being", "under", "about", "against",
+        "across", "without", "within", "among", "despite", "during", "through", "unter", "gegen", "sous", "contre", "pendant");
 
     /// <summary>Heads of an anonymous source: "a senior US official", "people familiar with the matter", "Regierungskreise".</summary>
     public static readonly FrozenSet<string> AnonymousHeads = Set(

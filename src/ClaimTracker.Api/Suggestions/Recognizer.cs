@@ -38,7 +38,8 @@ internal sealed class Run
     private readonly List<DateFound> _dates = [];
     private readonly List<AttrFound> _attributions = [];
 
-    private sealed record FigureFound(FigureExpression.Match M, int CountStart, int HeadEnd, Counted Kind, string? Cue, int CueAt);
+    /// <param name="Borrowed">The figure names no noun of its own and counts what the figure before it in the sentence counts.</param>
+    private sealed record FigureFound(FigureExpression.Match M, int CountStart, int HeadEnd, Counted Kind, string? Cue, int CueAt, bool Borrowed = false);
 
     private sealed class DateFound(DateExpression.Match m)
     {
@@ -99,7 +100,13 @@ internal sealed class Run
         var i = 0;
         while (i < _t.Length)
         {
-            if (DateExpression.TryParseAt(_t, _text, i, _lang, _ctx.Published, TenseAt(i), out var dm, out _) && AcceptDate(dm))
+            var isDate = DateExpression.TryParseAt(_t, _text, i, _lang, _ctx.Published, TenseAt(i), out var dm, out _);
+            if (isDate && IsDateline(dm))
+            {
+                i = dm.End;
+                continue;
+            }
+            if (isDate && AcceptDate(dm))
             {
                 _dates.Add(new DateFound(dm));
                 i = dm.End;
@@ -121,7 +128,10 @@ internal sealed class Run
         var s = _st.Sentences[_st.Sentence[i]].Start;
         for (var k = i - 1; k >= s && k >= i - 12; k--)
         {
-            if (_t[k].IsWord && Lexicon.FutureCues.Contains(_t[k].Norm)) return DateTense.Future;
+            if (!_t[k].IsWord) continue;
+            if (Lexicon.FutureCues.Contains(_t[k].Norm)) return DateTense.Future;
+            // "said on Friday": the saying is past, whatever was said of the future.
+            if (Lexicon.EnglishVerbs.Contains(_t[k].Norm) || Lexicon.GermanVerbs.Contains(_t[k].Norm) || Lexicon.FrenchVerbs.Contains(_t[k].Norm)) return DateTense.Unknown;
         }
         return DateTense.Unknown;
     }
@@ -175,6 +185,7 @@ internal sealed class Run
         {
             // "killing 14", "14 were killed", "12 verletzt": a figure of casualties with no noun.
             if (CasualtyCue(m.Start, end, 3, 4, out cue, out cueAt) is { } casualty) kind = casualty;
+            else if (Elided(m) is { } before) return new FigureFound(m, before.CountStart, before.HeadEnd, before.Kind, before.Cue, -1, true);
             else return null;
         }
         if (kind is Counted.Troops or Counted.People && CasualtyCue(m.Start, headEnd < 0 ? end : headEnd, 6, 8, out var c2, out var c2At) is { } k2)
@@ -238,6 +249,40 @@ internal sealed class Run
         return caps >= 2;
     }
 
+    /// <summary>"about 2,500 troops in Iraq and about 900 in Syria": the figure before it in the sentence, whose noun it leaves out.</summary>
+    private FigureFound? Elided(FigureExpression.Match m)
+    {
+        if (m.Reading.Amount is 1 && m.End - m.Start == 1 || _t.IsAny(m.End, "of", "de", "von")) return null; // "one of them"
+        var sentence = _st.Sentence[m.Start];
+        for (var k = _figures.Count - 1; k >= 0; k--)
+        {
+            var f = _figures[k];
+            if (_st.Sentence[f.M.Start] != sentence) return null;
+            if (f.HeadEnd > 0 && !f.Borrowed && f.Kind is not Counted.Killed and not Counted.Wounded) return f;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A dateline: "BAGHDAD, Sept 6 (Meridian Wire) -", "PRESS RELEASE | Aug. 31, 2024": the date of the report, not of
+    /// anything in it. Only capitals and separators stand before it in its line, and the line ends or goes on with "(", "-" or "|".
+    /// </summary>
+    private bool IsDateline(DateExpression.Match dm)
+    {
+        var p = _st.Paragraph[dm.Start];
+        var k = dm.Start - 1;
+        var separators = 0;
+        while (k >= 0 && _st.Paragraph[k] == p)
+        {
+            var tk = _t[k];
+            if (tk.IsWord && _text.AsSpan(tk.Start, tk.End - tk.Start).ToString() == _text[tk.Start..tk.End].ToUpperInvariant()) { k--; continue; }
+            if (tk.Norm is "," or "|" or "-" or "." or "\u2013" or "\u2014") { separators++; k--; continue; }
+            return false;
+        }
+        if (separators == 0 || k == dm.Start - 1) return false;
+        return dm.End >= _t.Length || _st.Paragraph[dm.End] != p || _t[dm.End].Norm is "(" or "-" or "|" or "\u2013" or "\u2014";
+    }
+
     private bool IsSentenceStart(int i) => _st.Sentences[_st.Sentence[i]].Start == i;
 
     /// <summary>The counted noun after a figure: "US troops", "of attacks", "US Army Reserve soldiers", "de soldats".</summary>
@@ -256,6 +301,7 @@ internal sealed class Run
             if (tk.Kind == TokenKind.Punct)
             {
                 if (tk.Norm is "-" or "'" && !tk.SpaceBefore) continue;
+                if (tk.Norm == "." && !tk.SpaceBefore && _t[k - 1].IsWord && _t[k - 1].Norm.Length == 1) continue; // U.S.
                 break;
             }
             if (tk.IsWord && Lexicon.Nouns.TryGetValue(tk.Norm, out var kind))
@@ -269,6 +315,7 @@ internal sealed class Run
                     headEnd++;
                 }
                 if (found == Counted.Killed && kind == Counted.Troops) found = kind;
+                if (_t[headEnd - 1].Norm == "members" && headEnd >= 2 && _t[headEnd - 2].Norm == "service") found = Counted.Troops;
                 break;
             }
             if (tk.IsWord && (Lexicon.NounModifiers.Contains(tk.Norm) || char.IsUpper(_text[tk.Start]) && !IsSentenceStart(k))) continue;
@@ -345,10 +392,12 @@ internal sealed class Run
             foreach (var d in _dates)
             {
                 if (_st.Sentence[d.M.Start] != a.Sentence || d.Role == TimeRole.StatedOn) continue;
-                var beforeNp = d.M.End == a.NpStart || d.M.End + 1 == a.NpStart && _t[d.M.End].Norm == ",";
+                // "In August, the State Department said": a date before the asserter dates the saying only when it opens the sentence.
+                var opens = d.M.Start == s.Start || d.M.Start == s.Start + 1 && _t[s.Start].Norm is "and" or "but" or "und" or "et";
+                var beforeNp = opens && (d.M.End == a.NpStart || d.M.End + 1 == a.NpStart && _t[d.M.End].Norm == ",");
                 var betweenNpAndVerb = d.M.Start >= a.NpEnd && d.M.End <= a.VerbStart;
-                var afterVerb = d.M.Start == a.VerbEnd || a.AudienceEnd > 0 && d.M.Start == a.AudienceEnd;
-                if (beforeNp && d.M.Start >= s.Start || betweenNpAndVerb || afterVerb)
+                var afterVerb = d.M.Start == a.VerbEnd || a.AudienceEnd > 0 && d.M.Start == a.AudienceEnd || a.NpStart >= a.VerbEnd && d.M.Start == a.NpEnd;
+                if (beforeNp || betweenNpAndVerb || afterVerb)
                 {
                     d.Role = TimeRole.StatedOn;
                     d.SaidBy = a;
@@ -413,10 +462,12 @@ internal sealed class Run
             }
             return null;
         }
-        // “…,” said X; „…“, sagte ein Sprecher; a déclaré le porte-parole; Am Montag sagte der Minister
-        if (k < sStart || _t[k].Kind == TokenKind.Punct || k == verbStart - 1 && IsSentenceStart(verbStart) || _dates.Any(d => d.M.End == verbStart))
+        // “…,” said X; „…“, sagte ein Sprecher; a déclaré le porte-parole; Am Montag sagte der Minister; Das sagten zwei Beamte
+        if (k < sStart || _t[k].Kind == TokenKind.Punct || k == verbStart - 1 && IsSentenceStart(verbStart) || _dates.Any(d => d.M.End == verbStart)
+            || _lang != Lang.En)
         {
             var from = verbEnd;
+            if (_lang == Lang.De && _t.Is(from, "es")) { from++; if (_t.IsAny(from, "aus", "in", "von")) from++; } // hieß es aus Regierungskreisen
             if (_lang == Lang.Fr && _t.Is(from, "à"))
             {
                 // "a affirmé à l'AFP un responsable": the audience, then the asserter
@@ -505,6 +556,10 @@ internal sealed class Run
             if (tk.IsWord && words > 0 && (tk.Norm is "that" or "que" or "dass" or "in" or "on" or "at" or "during" or "after" or "before" or "when"
                 or "while" or "im" or "am" or "lors" or "dans" or "told" or "said" or "mit" or "who" or "which" or "qui" or "der" && words > 1)) break;
             if (_dates.Any(d => d.M.Start == k)) break;
+            if (_lang == Lang.Fr && words > 0 && tk.IsWord && tk.Norm is "sous" or "lors" or "pour" or "après" or "avant" or "dans" or "sur" or "depuis" or "a" or "ont" or "est") break;
+            // German nouns are capitalised: a lower-case word that is no article and no adjective before a noun ends the phrase.
+            if (_lang == Lang.De && words > 0 && tk.IsWord && !char.IsUpper(_text[tk.Start]) && !Lexicon.Determiners.Contains(tk.Norm)
+                && !(k + 1 < sEnd && _t[k + 1].IsWord && char.IsUpper(_text[_t[k + 1].Start]) && tk.Norm.EndsWith('e') | tk.Norm.EndsWith("en", StringComparison.Ordinal) | tk.Norm.EndsWith("er", StringComparison.Ordinal) | tk.Norm.EndsWith("es", StringComparison.Ordinal))) break;
             k++;
             words++;
         }
@@ -762,7 +817,7 @@ internal sealed class Run
     {
         var m = f.M;
         var reading = m.Reading;
-        var headEnd = f.HeadEnd > 0 ? f.HeadEnd : m.End;
+        var headEnd = f.HeadEnd > 0 && !f.Borrowed ? f.HeadEnd : m.End;
         var (ps, pe) = Passage(m.Start, Math.Max(headEnd, f.CueAt >= 0 ? f.CueAt + 1 : headEnd));
         if (f.CueAt >= 0 && (f.CueAt < ps || f.CueAt >= pe))
         {
@@ -785,14 +840,19 @@ internal sealed class Run
                 matchEnd = m.NumberEnd;
             }
         }
+        var borrowed = f.Borrowed ? ", as the figure before it in the sentence does" : "";
         var (propertyKey, propertyWhy) = f.Kind switch
         {
-            Counted.Troops => ("troop_count", $"it counts '{counts}'"),
-            Counted.Attacks => ("attack_count", $"it counts '{counts}'"),
+            Counted.Troops => ("troop_count", $"it counts '{counts}'{borrowed}"),
+            Counted.Attacks => ("attack_count", $"it counts '{counts}'{borrowed}"),
             Counted.Killed => ("killed", f.Cue is null ? $"it counts '{counts}'" : $"'{f.Cue}' beside it"),
             Counted.Wounded => ("wounded", f.Cue is null ? $"it counts '{counts}'" : $"'{f.Cue}' beside it"),
             _ => ((string?)null, counts is null ? "it names nothing it counts" : $"it counts '{counts}', which no property of the vocabulary counts"),
         };
+        if (propertyKey == "troop_count" && m.Reading.Whole is null && Moving(m.Start, headEnd) is { } verb)
+        {
+            (propertyKey, propertyWhy) = (null, $"it counts '{counts}' moving ('{verb}'), not the size of a force");
+        }
         var property = propertyKey is null ? null : Property(propertyKey, propertyWhy);
         var governing = Governing(m.Start);
         var (subject, subjectWhy) = SubjectFor(m.Start, headEnd, ps, pe, governing);
@@ -804,6 +864,14 @@ internal sealed class Run
             + (valid is null ? "" : $"; valid {valid.M.Reading.Display}") + ".";
         return new Suggestion(SuggestionKind.Quantity, Span(ps, pe), Words(ps, pe), Span(matchStart, matchEnd), Words(matchStart, matchEnd),
             subject, property, ToAttribution(governing), valid?.M.Reading, reading, counts, null, null, Math.Clamp(confidence, 0.05, 0.95), reason);
+    }
+
+    /// <summary>"withdraw hundreds of troops", "hundreds of troops leaving": a verb of movement right before the figure or after its noun.</summary>
+    private string? Moving(int start, int headEnd)
+    {
+        for (var k = Math.Max(0, start - 3); k < start; k++) if (_t[k].IsWord && Lexicon.Movement.Contains(_t[k].Norm)) return _t[k].Norm;
+        for (var k = headEnd; k < _t.Length && k < headEnd + 2; k++) if (_t[k].IsWord && Lexicon.Movement.Contains(_t[k].Norm)) return _t[k].Norm;
+        return null;
     }
 
     private Suggestion TimeSuggestion(DateFound d)

@@ -400,6 +400,8 @@ public static class DateExpression
                 weekday = wd;
                 j = t.Is(we, ",") ? we + 1 : we;
             }
+            // "after the Sept. 22 meeting", "before the July 4 holiday"
+            if (t.Is(j, "the") && MonthAt(j + 1, out _, out var tme0) && DayAt(tme0, out _, out _)) j++;
             var between = false;
             if (t.IsAny(j, "between", "zwischen", "entre"))
             {
@@ -527,8 +529,8 @@ public static class DateExpression
                     core = new Core(s, s.AddMonths(1), PeriodPrecision.Month, null, $"{MonthName(mon)} {year2}", null);
                     return true;
                 }
-                // A month alone; in English "May" alone is too often the verb.
-                if (lang == Lang.En && t[j].Norm == "may") return false;
+                // A month alone; in English "May" alone is too often the verb, in French "sept" the number seven.
+                if (lang == Lang.En && t[j].Norm == "may" || lang == Lang.Fr && t[j].Norm == "sept") return false;
                 var inferred = InferYear(mon, null, tn, out _);
                 if (inferred is null) return false;
                 var ms = new DateOnly(inferred.Value, mon, 1);
