@@ -38,6 +38,17 @@ internal sealed class Run
     private readonly List<DateFound> _dates = [];
     private readonly List<AttrFound> _attributions = [];
 
+    // Look-ups by position, so that no rule scans every date, mention or attribution of the text (4 MB stays linear).
+    private readonly Dictionary<int, DateFound> _dateByStart = [];
+    private readonly Dictionary<int, DateFound> _dateByEnd = [];
+    private readonly Dictionary<int, List<AttrFound>> _attrBySentence = [];
+    private readonly Dictionary<int, List<AttrFound>> _attrByParagraph = [];
+    private readonly HashSet<int> _cuesUsed = [];
+    private bool[] _inAsserter = [];
+
+    /// <summary>How far, in tokens, a rule looks for a subject or an attribution in a sentence (text without full stops stays linear).</summary>
+    private const int Reach = 80;
+
     /// <param name="Borrowed">The figure names no noun of its own and counts what the figure before it in the sentence counts.</param>
     private sealed record FigureFound(FigureExpression.Match M, int CountStart, int HeadEnd, Counted Kind, string? Cue, int CueAt, bool Borrowed = false);
 
@@ -82,10 +93,15 @@ internal sealed class Run
         NamedVictims();
         FindAttributions();
         var result = new List<Suggestion>();
-        foreach (var a in _attributions) result.Add(AttributionSuggestion(a));
+        _inAsserter = new bool[_t.Length];
+        foreach (var a in _attributions)
+        {
+            result.Add(AttributionSuggestion(a));
+            for (var k = a.NpStart; k < a.NpEnd; k++) _inAsserter[k] = true;
+        }
         foreach (var f in _figures)
         {
-            if (_attributions.Any(a => f.M.Start >= a.NpStart && f.M.End <= a.NpEnd)) continue; // "two Iraqi officials said": the attribution counts them
+            if (_inAsserter[f.M.Start] && _inAsserter[f.M.End - 1]) continue; // "two Iraqi officials said": the attribution counts them
             result.Add(QuantitySuggestion(f));
         }
         foreach (var d in _dates) result.Add(TimeSuggestion(d));
@@ -100,7 +116,8 @@ internal sealed class Run
         var i = 0;
         while (i < _t.Length)
         {
-            var isDate = DateExpression.TryParseAt(_t, _text, i, _lang, _ctx.Published, TenseAt(i), out var dm, out _);
+            DateExpression.Match dm = default;
+            var isDate = DateExpression.MayStartAt(_t, i, _lang) && DateExpression.TryParseAt(_t, _text, i, _lang, _ctx.Published, TenseAt(i), out dm, out _);
             if (isDate && IsDateline(dm))
             {
                 i = dm.End;
@@ -108,13 +125,17 @@ internal sealed class Run
             }
             if (isDate && AcceptDate(dm))
             {
-                _dates.Add(new DateFound(dm));
+                var found = new DateFound(dm);
+                _dates.Add(found);
+                _dateByStart[dm.Start] = found;
+                _dateByEnd[dm.End] = found;
                 i = dm.End;
                 continue;
             }
-            if (FigureExpression.TryParseAt(_t, _text, i, _lang, true, out var fm, out _) && AcceptFigure(fm) is { } found)
+            if (FigureExpression.MayStartAt(_t, i, _lang) && FigureExpression.TryParseAt(_t, _text, i, _lang, true, out var fm, out _) && AcceptFigure(fm) is { } figure)
             {
-                _figures.Add(found);
+                _figures.Add(figure);
+                if (figure.CueAt >= 0) _cuesUsed.Add(figure.CueAt);
                 i = Math.Max(fm.End, i + 1);
                 continue;
             }
@@ -206,7 +227,7 @@ internal sealed class Run
         for (var k = 0; k < _t.Length; k++)
         {
             if (!_t[k].IsWord || _t[k].Norm is not ("killed" or "killing" or "wounded" or "wounding" or "injured" or "tötete" or "getötet" or "tué" or "tuant")) continue;
-            if (_figures.Any(f => f.CueAt == k)) continue;
+            if (_cuesUsed.Contains(k)) continue;
             var sentenceEnd = _st.Sentences[_st.Sentence[k]].End;
             var parts = new List<(int Start, int End)>();
             var start = k + 1;
@@ -254,7 +275,7 @@ internal sealed class Run
     {
         if (m.Reading.Amount is 1 && m.End - m.Start == 1 || _t.IsAny(m.End, "of", "de", "von")) return null; // "one of them"
         var sentence = _st.Sentence[m.Start];
-        for (var k = _figures.Count - 1; k >= 0; k--)
+        for (var k = _figures.Count - 1; k >= 0 && k >= _figures.Count - 10; k--)
         {
             var f = _figures[k];
             if (_st.Sentence[f.M.Start] != sentence) return null;
@@ -382,14 +403,20 @@ internal sealed class Run
             a.Sentence = _st.Sentence[i];
             Resolve(a);
             // "al-Sudani wrote an article ... where he called for": one asserter, already found in the sentence.
-            if (a.Pronoun && a.Subject is { } ps && _attributions.Any(p => p.Sentence == a.Sentence && p.Subject?.Subject.Id == ps.Subject.Id)) continue;
+            if (a.Pronoun && a.Subject is { } ps && InSentence(a.Sentence).Any(p => p.Subject?.Subject.Id == ps.Subject.Id)) continue;
             _attributions.Add(a);
+            Add(_attrBySentence, a.Sentence, a);
+            Add(_attrByParagraph, _st.Paragraph[a.VerbStart], a);
         }
         // Dates that say when the asserter spoke: "In August, the State Department said", "Reuters on Monday reported".
         foreach (var a in _attributions)
         {
             var s = _st.Sentences[a.Sentence];
-            foreach (var d in _dates)
+            var candidates = new List<DateFound>();
+            foreach (var at in new[] { a.NpStart, a.NpStart - 1 }) if (_dateByEnd.TryGetValue(at, out var d0)) candidates.Add(d0);
+            foreach (var at in new[] { a.VerbEnd, a.AudienceEnd, a.NpEnd }) if (at >= 0 && _dateByStart.TryGetValue(at, out var d1)) candidates.Add(d1);
+            for (var k = a.NpEnd; k < a.VerbStart && k < a.NpEnd + 12; k++) if (_dateByStart.TryGetValue(k, out var d2)) candidates.Add(d2);
+            foreach (var d in candidates)
             {
                 if (_st.Sentence[d.M.Start] != a.Sentence || d.Role == TimeRole.StatedOn) continue;
                 // "In August, the State Department said": a date before the asserter dates the saying only when it opens the sentence.
@@ -404,6 +431,26 @@ internal sealed class Run
                     a.StatedOn = d;
                 }
             }
+        }
+    }
+
+    private static void Add<T>(Dictionary<int, List<T>> map, int key, T value)
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = [];
+        list.Add(value);
+    }
+
+    private List<AttrFound> InSentence(int sentence) => _attrBySentence.TryGetValue(sentence, out var l) ? l : [];
+
+    /// <summary>The mentions lying wholly inside [s, e), found by binary search.</summary>
+    private IEnumerable<Mention> MentionsIn(int s, int e)
+    {
+        var idx = Array.BinarySearch(_mentionStarts, s);
+        if (idx < 0) idx = ~idx;
+        while (idx > 0 && _mentionStarts[idx - 1] == s) idx--;
+        for (var k = idx; k < _mentions.Count && _mentions[k].Start < e; k++)
+        {
+            if (_mentions[k].End <= e) yield return _mentions[k];
         }
     }
 
@@ -429,9 +476,8 @@ internal sealed class Run
         var sStart = _st.Sentences[_st.Sentence[verbStart]].Start;
         while (k >= sStart)
         {
-            if (_t[k].IsWord && Lexicon.Auxiliaries.Contains(_t[k].Norm)) { k--; continue; }
-            var date = _dates.FindLast(d => d.M.End == k + 1);
-            if (date is not null && date.M.Start >= sStart) { k = date.M.Start - 1; continue; }
+            if (_t[k].IsWord && IsAux(_t[k].Norm)) { k--; continue; }
+            if (_dateByEnd.TryGetValue(k + 1, out var date) && date.M.Start >= sStart) { k = date.M.Start - 1; continue; }
             break;
         }
         var (s, e) = BackwardNp(k);
@@ -450,7 +496,7 @@ internal sealed class Run
         // "and reiterated that ...": the asserter of the verb before it in the sentence.
         if (k >= sStart && _t[k].Norm is "and" or "und" or "et")
         {
-            var previous = _attributions.LastOrDefault(a => a.Sentence == _st.Sentence[verbStart]);
+            var previous = InSentence(_st.Sentence[verbStart]).LastOrDefault();
             if (previous is not null)
             {
                 return new AttrFound
@@ -463,7 +509,7 @@ internal sealed class Run
             return null;
         }
         // “…,” said X; „…“, sagte ein Sprecher; a déclaré le porte-parole; Am Montag sagte der Minister; Das sagten zwei Beamte
-        if (k < sStart || _t[k].Kind == TokenKind.Punct || k == verbStart - 1 && IsSentenceStart(verbStart) || _dates.Any(d => d.M.End == verbStart)
+        if (k < sStart || _t[k].Kind == TokenKind.Punct || k == verbStart - 1 && IsSentenceStart(verbStart) || _dateByEnd.ContainsKey(verbStart)
             || _lang != Lang.En)
         {
             var from = verbEnd;
@@ -488,6 +534,8 @@ internal sealed class Run
     // An asserter names someone: a capitalised word, a pronoun, a known subject, or a source word ("the report", "officials").
     private bool IsPlausibleAsserter(int s, int e)
     {
+        if (e - s == 1 && _t[s].Norm is "nobody" or "none" or "niemand" or "personne" or "everyone" or "anyone") return false;
+        if (e - s == 2 && _t[s].Norm == "no" && _t[s + 1].Norm == "one") return false;
         for (var k = s; k < e; k++)
         {
             var tk = _t[k];
@@ -498,7 +546,7 @@ internal sealed class Run
                 or "army" or "police" or "spokesman" or "spokeswoman" or "rapport" or "communiqué" or "bericht" or "erklärung" or "ministerium"
                 or "regierung" or "gouvernement" or "ministère" or "armee" or "armée" or "coalition" or "koalition") return true;
         }
-        return _mentions.Any(m => m.Start >= s && m.End <= e);
+        return MentionsIn(s, e).Any();
     }
 
     private (int Start, int End) BackwardNp(int last)
@@ -532,9 +580,12 @@ internal sealed class Run
             k--;
         }
         // Leading lower-case words that cannot begin an asserter ("then the ministry") are dropped.
-        while (start <= last && _t[start].IsWord && Lexicon.Auxiliaries.Contains(_t[start].Norm)) start++;
+        while (start <= last && _t[start].IsWord && IsAux(_t[start].Norm)) start++;
         return (start, last + 1);
     }
+
+    // French "a" (has) is an auxiliary; English "a" is an article.
+    private bool IsAux(string w) => w == "a" ? _lang == Lang.Fr : Lexicon.Auxiliaries.Contains(w);
 
     private static bool IsVerbLike(string w) =>
         Lexicon.EnglishVerbs.Contains(w) || Lexicon.Auxiliaries.Contains(w) && w is not "a";
@@ -555,7 +606,7 @@ internal sealed class Run
             }
             if (tk.IsWord && words > 0 && (tk.Norm is "that" or "que" or "dass" or "in" or "on" or "at" or "during" or "after" or "before" or "when"
                 or "while" or "im" or "am" or "lors" or "dans" or "told" or "said" or "mit" or "who" or "which" or "qui" or "der" && words > 1)) break;
-            if (_dates.Any(d => d.M.Start == k)) break;
+            if (_dateByStart.ContainsKey(k)) break;
             if (_lang == Lang.Fr && words > 0 && tk.IsWord && tk.Norm is "sous" or "lors" or "pour" or "après" or "avant" or "dans" or "sur" or "depuis" or "a" or "ont" or "est") break;
             // German nouns are capitalised: a lower-case word that is no article and no adjective before a noun ends the phrase.
             if (_lang == Lang.De && words > 0 && tk.IsWord && !char.IsUpper(_text[tk.Start]) && !Lexicon.Determiners.Contains(tk.Norm)
@@ -570,7 +621,7 @@ internal sealed class Run
     {
         if (a.Coordinated) return;
         var words = SubjectIndex.Normalized(_t, a.NpStart, a.NpEnd);
-        var inside = _mentions.Where(m => m.Start >= a.NpStart && m.End <= a.NpEnd).ToList();
+        var inside = MentionsIn(a.NpStart, a.NpEnd).ToList();
         // The speaker count: "two Iraqi officials", "a senior US official"
         var firstWord = a.NpStart;
         while (firstWord < a.NpEnd && _t[firstWord].IsWord && Lexicon.Determiners.Contains(_t[firstWord].Norm) && !NumberReader.IsArticle(_t[firstWord].Norm)) firstWord++;
@@ -623,12 +674,12 @@ internal sealed class Run
         // a person named earlier in the same sentence
         if (!plural)
         {
-            var here = _mentions.LastOrDefault(m => m.End <= a.NpStart && _st.Sentence[m.Start] == sentence && m.Subject.Kind is null or "person");
+            var here = MentionsIn(Math.Max(_st.Sentences[sentence].Start, a.NpStart - Reach), a.NpStart).LastOrDefault(m => m.Subject.Kind is null or "person");
             if (here.Subject is not null) { a.Subject = here; a.Resolved = $"'{pronoun}' is {here.Subject.Name}, named earlier in the sentence"; return; }
         }
         // the asserter of an attribution in the sentences before
-        var prev = _attributions.LastOrDefault(p => p.Sentence < sentence && p.Sentence >= sentence - 3 && (p.Subject is not null || p.Contained is not null)
-            && (plural || (p.Subject?.Subject ?? p.Contained?.Subject)?.Kind is null or "person"));
+        var prev = Enumerable.Range(1, 3).Select(d => sentence - d).Where(x => x >= 0).SelectMany(x => InSentence(x).AsEnumerable().Reverse())
+            .FirstOrDefault(p => (p.Subject is not null || p.Contained is not null) && (plural || (p.Subject?.Subject ?? p.Contained?.Subject)?.Kind is null or "person"));
         if (prev is not null)
         {
             a.Subject = prev.Subject;
@@ -638,7 +689,8 @@ internal sealed class Run
         }
         if (!plural)
         {
-            var before = _mentions.LastOrDefault(m => m.End <= a.NpStart && _st.Sentence[m.Start] >= sentence - 2 && m.Subject.Kind is "person");
+            var from = _st.Sentences[Math.Max(0, sentence - 2)].Start;
+            var before = MentionsIn(Math.Max(from, a.NpStart - 3 * Reach), a.NpStart).LastOrDefault(m => m.Subject.Kind is "person");
             if (before.Subject is not null) { a.Subject = before; a.Resolved = $"'{pronoun}' is {before.Subject.Name}, the person named last"; return; }
         }
         a.Resolved = $"'{pronoun}' names no subject the recognizer can find";
@@ -700,18 +752,18 @@ internal sealed class Run
         if (best is { } inPassage) return (Match(inPassage), $"'{inPassage.Alias}' stands in the passage");
         var loose = _subjects.FindLoose(_t, ps, pe).Where(m => !Excluded(m)).OrderBy(m => Math.Abs(m.Start - a)).FirstOrDefault();
         if (loose.Subject is not null) return (Match(loose), $"the words of '{loose.Alias}' stand in the passage, with others between");
-        var inSentence = Nearest(sentence.Start, sentence.End, a, Excluded);
+        var inSentence = Nearest(Math.Max(sentence.Start, a - Reach), Math.Min(sentence.End, b + Reach), a, Excluded);
         if (inSentence is { } s2) return (Match(s2), $"'{s2.Alias}' stands in the sentence");
         if (sentenceIndex > 0)
         {
             var prev = _st.Sentences[sentenceIndex - 1];
-            var p = Nearest(prev.Start, prev.End, prev.End, Excluded);
+            var p = Nearest(Math.Max(prev.Start, prev.End - Reach), prev.End, prev.End, Excluded);
             if (p is { } pm) return (Match(pm), $"'{pm.Alias}' stands in the sentence before");
         }
         if (sentenceIndex + 1 < _st.Sentences.Count)
         {
             var next = _st.Sentences[sentenceIndex + 1];
-            var q = Nearest(next.Start, next.End, next.Start, Excluded);
+            var q = Nearest(next.Start, Math.Min(next.End, next.Start + Reach), next.Start, Excluded);
             if (q is { } qm) return (Match(qm), $"'{qm.Alias}' stands in the sentence after");
         }
         return (null, "no known subject is named in the sentence or next to it");
@@ -738,17 +790,23 @@ internal sealed class Run
     private AttrFound? Governing(int at)
     {
         var sentence = _st.Sentence[at];
-        AttrFound? before = null, after = null;
-        foreach (var a in _attributions)
-        {
-            if (a.Sentence != sentence) continue;
-            if (a.VerbStart <= at) before = a;
-            else after ??= a;
-        }
-        if (before is not null || after is not null) return before ?? after;
+        var list = InSentence(sentence);
+        if (list.Count > 0) return Closest(list, at);
         if (!_st.InQuote[at]) return null;
-        var paragraph = _st.Paragraph[at];
-        return _attributions.Where(a => _st.Paragraph[a.VerbStart] == paragraph).OrderBy(a => Math.Abs(a.VerbStart - at)).FirstOrDefault();
+        return _attrByParagraph.TryGetValue(_st.Paragraph[at], out var inParagraph) ? Closest(inParagraph, at) : null;
+    }
+
+    /// <summary>The attribution before the token nearest it, else the first after it (the list is in text order).</summary>
+    private static AttrFound? Closest(List<AttrFound> list, int at)
+    {
+        int lo = 0, hi = list.Count - 1, before = -1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) / 2;
+            if (list[mid].VerbStart <= at) { before = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return before >= 0 ? list[before] : list.Count > 0 ? list[0] : null;
     }
 
     private Attribution? ToAttribution(AttrFound? a)
@@ -856,7 +914,11 @@ internal sealed class Run
         var property = propertyKey is null ? null : Property(propertyKey, propertyWhy);
         var governing = Governing(m.Start);
         var (subject, subjectWhy) = SubjectFor(m.Start, headEnd, ps, pe, governing);
-        var valid = _dates.FirstOrDefault(d => d.Role == TimeRole.Value && d.M.Start >= ps && d.M.End <= pe && !(d.M.Start >= m.Start && d.M.End <= m.End));
+        DateFound? valid = null;
+        for (var k = ps; k < pe && valid is null; k++)
+        {
+            if (_dateByStart.TryGetValue(k, out var d) && d.Role == TimeRole.Value && d.M.End <= pe && !(d.M.Start >= m.Start && d.M.End <= m.End)) valid = d;
+        }
         var confidence = 0.5 + (property is not null ? 0.3 : -0.2) + (subject is not null ? 0.1 : 0) - (reading.Approximation == Approximation.Range && reading.Amount is null ? 0.05 : 0);
         if (f.Kind == Counted.People && property is null) confidence -= 0.05;
         var reason = $"{reading.Explanation.TrimEnd('.')}{partNote}; {(property is null ? $"no property: {propertyWhy}" : $"{property.Key}: {propertyWhy}")}; "

@@ -44,6 +44,29 @@ public static class DateExpression
         return r.Ok;
     }
 
+    /// <summary>Whether a date can begin at the token: a cheap test that spares the parser most words of a text.</summary>
+    internal static bool MayStartAt(Token[] t, int i, Lang lang)
+    {
+        var tk = t[i];
+        if (tk.IsNumber) return true;
+        if (!tk.IsWord) return false;
+        var w = tk.Norm;
+        return Starters[(int)lang].Contains(w) || Months[(int)lang].ContainsKey(w) || Weekdays[(int)lang].ContainsKey(w)
+            || Modifiers[lang].StartsAt(t, i) || Approximately[lang].StartsAt(t, i);
+    }
+
+    // First words of relative dates, parts of periods, decades and spans.
+    private static readonly FrozenSet<string>[] Starters =
+    [
+        new[] { "today", "yesterday", "tomorrow", "tonight", "last", "next", "this", "earlier", "later", "in", "within", "the", "early", "mid",
+            "late", "q", "h", "between", "a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten" }.ToFrozenSet(),
+        new[] { "heute", "gestern", "morgen", "vorgestern", "übermorgen", "letzte", "letzten", "letztes", "vergangene", "vergangenen", "vergangenes",
+            "nächste", "nächsten", "nächstes", "kommende", "kommenden", "diese", "diesen", "dieses", "früher", "später", "in", "im", "vor", "anfang",
+            "mitte", "ende", "anfangs", "die", "den", "der", "das", "dem", "q", "h", "zwischen", "am" }.ToFrozenSet(),
+        new[] { "aujourd'hui", "hier", "demain", "ce", "cette", "cet", "la", "le", "l", "plus", "dans", "il", "début", "fin", "mi", "les", "au", "du",
+            "à", "t", "entre", "années" }.ToFrozenSet(),
+    ];
+
     /// <param name="CoreStart">First token of the date itself, after its modifier.</param>
     internal readonly record struct Match(int Start, int End, int CoreStart, int CoreEnd, DateReading Reading);
 
@@ -433,7 +456,7 @@ public static class DateExpression
                 }
             }
             // 17.09.2024 (German, French), 17/09/2024 (day first, as in German and French; English only when unambiguous)
-            if (t[j].IsNumber && t[j].Norm.Count(c => c == '.') == 2 && lang != Lang.En)
+            if (t[j].IsNumber && lang != Lang.En && t[j].Norm.Length == 10 && t[j].Norm[2] == '.' && t[j].Norm[5] == '.')
             {
                 var parts = t[j].Norm.Split('.');
                 if (parts.Length == 3 && parts[2].Length == 4 && Valid(int.Parse(parts[2], Inv), int.Parse(parts[1], Inv), int.Parse(parts[0], Inv), out var d))
