@@ -19,7 +19,7 @@ internal static class Scoring
 {
     public static string Root => FigureExpressionTests.RepoRoot();
 
-    public static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
+    public static readonly IDeserializer Yaml = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).IgnoreUnmatchedProperties().Build();
 
     /// <summary>The code-point span of a quote in a text: the occurrence after the prefix, or the only one.</summary>
     public static TextSpan Locate(string text, string exact, string? prefix)
@@ -76,7 +76,7 @@ internal static class Scoring
         var list = new List<KnownSubject>();
         foreach (var path in Directory.GetFiles(Path.Combine(Root, "seeds", "claims"), "*.yaml").Order(StringComparer.Ordinal))
         {
-            var file = Yaml.Deserialize<SeedClaims.File>(File.ReadAllText(path));
+            var file = Yaml.Deserialize<SeedFile>(File.ReadAllText(path));
             foreach (var s in file.Subjects)
             {
                 if (list.Any(k => k.Name == s.Name)) continue;

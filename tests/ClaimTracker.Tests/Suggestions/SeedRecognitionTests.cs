@@ -21,7 +21,7 @@ public sealed class SeedRecognitionTests(ITestOutputHelper output)
     private static List<Article> Articles()
     {
         var dir = Path.Combine(Scoring.Root, "seeds");
-        var values = new Dictionary<string, SeedClaims.Value>();
+        var values = new Dictionary<string, SeedValue>();
         var articles = new List<Article>();
         foreach (var txt in Directory.GetFiles(Path.Combine(dir, "articles"), "*.txt").Order(StringComparer.Ordinal))
         {
@@ -30,7 +30,7 @@ public sealed class SeedRecognitionTests(ITestOutputHelper output)
             using var meta = JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(txt, ".json")));
             var published = meta.RootElement.GetProperty("published").GetString();
             var language = meta.RootElement.GetProperty("language").GetString() ?? "en";
-            var file = Scoring.Yaml.Deserialize<SeedClaims.File>(File.ReadAllText(Path.Combine(dir, "claims", key + ".yaml")));
+            var file = Scoring.Yaml.Deserialize<SeedFile>(File.ReadAllText(Path.Combine(dir, "claims", key + ".yaml")));
             var claims = new List<ExpectedClaim>();
             foreach (var c in file.Claims)
             {
