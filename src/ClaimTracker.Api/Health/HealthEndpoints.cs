@@ -20,8 +20,7 @@ public static class HealthEndpoints
             .WithSummary("The process is up")
             .WithDescription("Answers 200 while the app runs, whatever the state of a configured database. With the embedded " +
                              "server, 503 once that server has been down longer than ClaimTracker:EmbeddedServer:RecoverySeconds " +
-                             "(30) and could not be started again: restart the app.")
-            .ProducesProblems(503);
+                             "(30) and could not be started again: restart the app.");
 
         group.MapGet("/ready", Ready)
             .WithName("Ready")

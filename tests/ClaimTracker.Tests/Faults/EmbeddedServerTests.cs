@@ -7,6 +7,8 @@ using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Tests.Infrastructure;
 using Dapper;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using static ClaimTracker.Tests.Faults.Embedded;
@@ -149,6 +151,25 @@ public sealed class EmbeddedServerTests(EmbeddedTemplate template) : IClassFixtu
         Figures.Say($"embedded server: died of a full disk {Seconds(gone)} after the filling writes; serving again {Seconds(back)} after space was freed (limit {RecoveryLimit.TotalSeconds:F0} s)");
         Assert.True(back <= RecoveryLimit, $"The API did not serve again within {RecoveryLimit.TotalSeconds} s of freeing space ({Seconds(back)}):\n{app.RecentOutput}");
         Assert.Equal(HttpStatusCode.Created, await CreateSourceStatusAsync(client, folder));
+    }
+
+    /// <summary>
+    /// What a write meets before the panic above, when a table cannot grow: PostgreSQL's disk_full error. The
+    /// database is as unavailable as in any other outage, so the same 503.
+    /// </summary>
+    [Fact]
+    public async Task A_write_refused_for_a_full_disk_is_a_503_with_Retry_After_not_a_500()
+    {
+        var full = new PostgresException("could not extend file \"base/16384/16385\": No space left on device", "ERROR", "ERROR", PostgresErrorCodes.DiskFull);
+        await using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var mapping = new ProblemMapping(services.GetRequiredService<IProblemDetailsService>(), NullLogger<ProblemMapping>.Instance);
+        var http = new DefaultHttpContext { RequestServices = services };
+        http.Response.Body = new MemoryStream();
+
+        await mapping.TryHandleAsync(http, full, CancellationToken.None);
+
+        Assert.Equal(503, http.Response.StatusCode);
+        Assert.Equal("5", http.Response.Headers.RetryAfter.ToString());
     }
 
     [Fact]
