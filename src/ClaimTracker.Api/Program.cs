@@ -40,7 +40,7 @@ try
 {
     await database.OpenAsync(app.Lifetime.ApplicationStopping);
 }
-catch (Exception e) when (e is MigrationException or EmbeddedPostgresException or SeedException)
+catch (Exception e) when (e is MigrationException or EmbeddedPostgresException or SeedException or Npgsql.NpgsqlException)
 {
     // A message a user can act on, not a stack trace; and the embedded server, if started, stops with the app.
     app.Logger.LogCritical("ClaimTracker cannot start: {Reason}", e.Message);

@@ -15,16 +15,28 @@ public static class HealthEndpoints
     {
         var group = routes.MapGroup("/health").WithTags("Health").DisableRateLimiting();
 
-        group.MapGet("/live", () => TypedResults.Ok(new HealthStatus("live")))
+        group.MapGet("/live", Live)
             .WithName("Live")
             .WithSummary("The process is up")
-            .WithDescription("Answers 200 while the app runs, whatever the state of the database.");
+            .WithDescription("Answers 200 while the app runs, whatever the state of a configured database. With the embedded " +
+                             "server, 503 once that server has been down longer than ClaimTracker:EmbeddedServer:RecoverySeconds " +
+                             "(30) and could not be started again: restart the app.");
 
         group.MapGet("/ready", Ready)
             .WithName("Ready")
             .WithSummary("The app can serve requests")
             .WithDescription("200 when the database answers and every migration of this version is applied; otherwise 503 with the reason and Retry-After.")
             .ProducesProblems(503);
+    }
+
+    public static Results<Ok<HealthStatus>, ProblemHttpResult> Live(EmbeddedSupervisor supervisor, HttpResponse response)
+    {
+        if (supervisor.Failure is { } failure)
+        {
+            response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: 503, title: "The embedded database server cannot be brought back.", detail: failure);
+        }
+        return TypedResults.Ok(new HealthStatus("live"));
     }
 
     // The migrations this build carries never change while it runs: read and hashed once, not on every probe.

@@ -12,12 +12,33 @@ public static class Cli
 {
     private static readonly string[] Commands = ["migrate", "keys", "seed", "import"];
 
+    /// <summary>
+    /// Separates a command's words from the settings for the host, wherever the settings stand. Settings are what
+    /// .NET's command-line configuration reads: <c>--Key=value</c>, <c>--Key value</c> (the next argument is the
+    /// value, whatever it looks like), <c>-k</c>, and before the command also <c>/Key=value</c>, <c>/Key value</c> and
+    /// <c>Key=value</c>. After the command's first word only dashed options are settings, so that its arguments (a
+    /// path such as /tmp/corpus.ndjson, a name) stay its own. When the first word is no command there is none, and
+    /// every argument goes to the host (the web server).
+    /// </summary>
     public static (string[]? Command, string[] HostArgs) Split(string[] args)
     {
-        if (args.Length == 0 || !Commands.Contains(args[0])) return (null, args);
-        // Words of the command stop at the first option; the rest (--ConnectionStrings:ClaimTracker=...) configure the host.
-        var words = args.TakeWhile(a => !a.StartsWith('-')).ToArray();
-        return (words, args[words.Length..]);
+        var words = new List<string>();
+        var settings = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            var inCommand = words.Count > 0;
+            if (arg.StartsWith("--", StringComparison.Ordinal) || (!inCommand && arg.StartsWith('/')))
+            {
+                settings.Add(arg);
+                if (!arg.Contains('=') && i + 1 < args.Length) settings.Add(args[++i]);
+            }
+            // A single dash has no value without a switch mapping (the host defines none).
+            else if (arg.StartsWith('-') || (!inCommand && arg.Contains('='))) settings.Add(arg);
+            else if (inCommand || Commands.Contains(arg)) words.Add(arg);
+            else return (null, args);
+        }
+        return words.Count == 0 ? (null, args) : ([.. words], [.. settings]);
     }
 
     /// <summary>Imports an NDJSON file as the given curator, printing progress; all or nothing, like POST /import.</summary>

@@ -39,7 +39,8 @@ public sealed class Database(IConfiguration configuration, IOptions<ClaimTracker
         var connectionString = configuration.GetConnectionString("ClaimTracker");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(DataDirectory, "postgres"), logger, ct);
+            _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(DataDirectory, "postgres"), logger,
+                EmbeddedSupervisor.RecoveryLimit(configuration), ct);
             connectionString = _embedded.ConnectionString;
         }
         _dataSource = Build(connectionString, _settings.StatementTimeoutSeconds);

@@ -61,6 +61,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 return (422, "The request refers to something that does not exist.", $"A reference was not found ({pg.ConstraintName}).", null);
             case PostgresException { SqlState: PostgresErrorCodes.CheckViolation } pg:
                 return (422, "The values do not fit together.", $"A rule of the data was broken ({pg.ConstraintName}).", null);
+            // Until space is freed; the server may also panic and be started again (EmbeddedSupervisor).
+            case PostgresException { SqlState: PostgresErrorCodes.DiskFull }:
+                return (503, "The database server's disk is full.", "The database could not write; retry once space is freed.", null);
             case PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }:
                 return (503, "The query took too long.", "The database cancelled the query at its statement timeout; narrow the query or retry later.", null);
             case PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown

@@ -19,6 +19,9 @@ public static class Setup
         services.AddSingleton<Database>();
         // As a hosted service the database is stopped by the host's shutdown, which waits for it.
         services.AddHostedService(sp => sp.GetRequiredService<Database>());
+        // Registered after the database, so it stops first and never restarts a server the app is stopping.
+        services.AddSingleton<EmbeddedSupervisor>();
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(o =>

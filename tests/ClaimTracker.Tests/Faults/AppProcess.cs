@@ -104,6 +104,68 @@ public sealed class AppProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as a service manager stops the app: it shuts down in order. Returns its exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan? timeout = null)
+    {
+        var process = _process ?? throw new InvalidOperationException("The app was never started.");
+        if (!process.HasExited)
+        {
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(limit.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Kill();
+                throw new TimeoutException($"The app did not stop within {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds:F0} s of SIGTERM:\n{RecentOutput}");
+            }
+        }
+        Keep($"--- stopped (exit {process.ExitCode}) ---");
+        return process.ExitCode;
+    }
+
+    /// <summary>
+    /// Runs the app with these arguments alone (an administrative command, or a start expected to fail) until it exits,
+    /// with no connection string configured unless the arguments give one; kills it past the timeout.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "ClaimTracker.Api.dll"));
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Testing";
+        psi.Environment["ConnectionStrings__ClaimTracker"] = "";
+        psi.Environment["Logging__Console__FormatterName"] = "simple";
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("Could not start the app process.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            throw new TimeoutException($"'{string.Join(' ', args)}' did not exit within {timeout.TotalSeconds:F0} s:\n{await stdout}{await stderr}");
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
     /// <summary>SIGKILL: no shutdown hook runs, open transactions are cut off mid-flight.</summary>
     public void Kill()
     {

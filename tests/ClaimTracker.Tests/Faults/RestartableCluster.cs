@@ -11,15 +11,13 @@ namespace ClaimTracker.Tests.Faults;
 public sealed class RestartableCluster : IAsyncDisposable
 {
     private readonly string _folder;
-    private readonly string _bin;
     private readonly EmbeddedPostgres _server;
     // PostgreSQL refuses to run as root: as root, pg_ctl runs as the postgres user (as in EmbeddedPostgres).
     private static readonly bool AsPostgresUser = Environment.UserName == "root";
 
-    private RestartableCluster(string folder, string bin, EmbeddedPostgres server)
+    private RestartableCluster(string folder, EmbeddedPostgres server)
     {
         _folder = folder;
-        _bin = bin;
         _server = server;
     }
 
@@ -28,10 +26,6 @@ public sealed class RestartableCluster : IAsyncDisposable
 
     public static async Task<RestartableCluster> StartAsync()
     {
-        var bin = EmbeddedPostgres.FindServerBinaries() ?? throw new InvalidOperationException(
-            "The database restart test needs the PostgreSQL server binaries (initdb, pg_ctl) to run a cluster it can stop and " +
-            "start, and found none on PATH, via pg_config --bindir, or under /usr/lib/postgresql/*/bin. Install them " +
-            "(Debian/Ubuntu: apt-get install postgresql) on this machine and in CI.");
         var folder = Path.Combine(Path.GetTempPath(), $"claimtracker-restart-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
         // The postgres user must be able to enter the folder when the tests run as root.
@@ -39,7 +33,7 @@ public sealed class RestartableCluster : IAsyncDisposable
         try
         {
             var server = await EmbeddedPostgres.StartAsync(Path.Combine(folder, "postgres"), NullLogger.Instance);
-            return new RestartableCluster(folder, bin, server);
+            return new RestartableCluster(folder, server);
         }
         catch
         {
@@ -57,9 +51,14 @@ public sealed class RestartableCluster : IAsyncDisposable
         PgCtlAsync("-D", _server.DataDirectory, "-l", Path.Combine(_server.DataDirectory, "server.log"),
             "-o", $"-p {Port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", "-w", "-t", "60", "start");
 
-    private async Task PgCtlAsync(params string[] args)
+    /// <summary>Runs pg_ctl as EmbeddedPostgres does (as the postgres user when root), failing on a non-zero exit.</summary>
+    public static async Task PgCtlAsync(params string[] args)
     {
-        var pgCtl = Path.Combine(_bin, "pg_ctl");
+        var bin = EmbeddedPostgres.FindServerBinaries() ?? throw new InvalidOperationException(
+            "The fault tests need the PostgreSQL server binaries (initdb, pg_ctl) to run a cluster they can stop and " +
+            "start, and found none on PATH, via pg_config --bindir, or under /usr/lib/postgresql/*/bin. Install them " +
+            "(Debian/Ubuntu: apt-get install postgresql) on this machine and in CI.");
+        var pgCtl = Path.Combine(bin, "pg_ctl");
         // setsid keeps the server out of the test's process group, as the app's launcher does.
         var psi = new ProcessStartInfo("setsid")
         {

@@ -71,7 +71,8 @@ public sealed class PostgresServer : IAsyncLifetime
             Directory.CreateDirectory(_embeddedFolder);
             File.SetUnixFileMode(_embeddedFolder, (UnixFileMode)0b111_101_101);
             _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(_embeddedFolder, "postgres"), NullLogger.Instance);
-            ServerConnectionString = _embedded.ConnectionString;
+            // The tests create databases, which the app's own role may not.
+            ServerConnectionString = _embedded.AdminConnectionString;
             Kind = "embedded PostgreSQL from the machine's server binaries";
         }
         else
