@@ -11,7 +11,8 @@ namespace ClaimTracker.Api.Infrastructure;
 /// server when none is configured. Start-up applies migrations, loads the seed corpus and, for the embedded
 /// server, makes sure a local development key exists.
 /// </summary>
-public sealed class Database(IConfiguration configuration, IOptions<ClaimTrackerOptions> options, ILogger<Database> logger) : IHostedService, IAsyncDisposable
+public sealed class Database(
+    IConfiguration configuration, IOptions<ClaimTrackerOptions> options, IOptions<EmbeddedServerOptions> embedded, ILogger<Database> logger) : IHostedService, IAsyncDisposable
 {
     private readonly ClaimTrackerOptions _settings = options.Value;
     private EmbeddedPostgres? _embedded;
@@ -40,7 +41,7 @@ public sealed class Database(IConfiguration configuration, IOptions<ClaimTracker
         if (string.IsNullOrWhiteSpace(connectionString))
         {
             _embedded = await EmbeddedPostgres.StartAsync(Path.Combine(DataDirectory, "postgres"), logger,
-                EmbeddedSupervisor.RecoveryLimit(configuration), ct);
+                TimeSpan.FromSeconds(embedded.Value.RecoverySeconds), ct);
             connectionString = _embedded.ConnectionString;
         }
         _dataSource = Build(connectionString, _settings.StatementTimeoutSeconds);

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace ClaimTracker.Api.Infrastructure;
 
 /// <summary>
@@ -8,18 +10,15 @@ namespace ClaimTracker.Api.Infrastructure;
 /// says it is not live, so that whatever supervises the app restarts it. With a configured server it does nothing:
 /// that server is its operator's to keep.
 /// </summary>
-public sealed class EmbeddedSupervisor(Database database, IConfiguration configuration, TimeProvider time, ILogger<EmbeddedSupervisor> logger)
+public sealed class EmbeddedSupervisor(Database database, IOptions<EmbeddedServerOptions> options, TimeProvider time, ILogger<EmbeddedSupervisor> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private readonly TimeSpan _limit = RecoveryLimit(configuration);
+    private readonly TimeSpan _limit = TimeSpan.FromSeconds(options.Value.RecoverySeconds);
     private readonly Lock _lock = new();
     private long? _downSince;
     private string _lastFailure = "";
-
-    public static TimeSpan RecoveryLimit(IConfiguration configuration) =>
-        TimeSpan.FromSeconds(configuration.GetValue("ClaimTracker:EmbeddedServer:RecoverySeconds", EmbeddedPostgres.DefaultWait.TotalSeconds));
 
     /// <summary>Null while the server runs or may still come back in time; else why the app is not live.</summary>
     public string? Failure

@@ -34,6 +34,16 @@ public sealed class ClaimTrackerOptions
     public int RelevanceCandidates { get; set; } = 10_000;
 }
 
+/// <summary>The "ClaimTracker:EmbeddedServer" section: the server the app runs when no connection string is set.</summary>
+public sealed class EmbeddedServerOptions
+{
+    public const string Section = "ClaimTracker:EmbeddedServer";
+
+    /// <summary>How long start-up waits for the server, and how long it may stay down before the app says it is not live.</summary>
+    [Range(1, 3_600)]
+    public int RecoverySeconds { get; set; } = 30;
+}
+
 /// <summary>The "ClaimTracker:RateLimits" section.</summary>
 public sealed class RateLimitOptions
 {
@@ -71,6 +81,8 @@ public static class Settings
         services.AddOptions<ClaimTrackerOptions>().Bind(configuration.GetSection(ClaimTrackerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CorsOptions>().Bind(configuration.GetSection(CorsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmbeddedServerOptions>().Bind(configuration.GetSection(EmbeddedServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        Read<EmbeddedServerOptions>(configuration, EmbeddedServerOptions.Section);
         return (Read<ClaimTrackerOptions>(configuration, ClaimTrackerOptions.Section),
                 Read<RateLimitOptions>(configuration, RateLimitOptions.Section),
                 Read<CorsOptions>(configuration, CorsOptions.Section));
