@@ -128,7 +128,9 @@ public static class PrismFidelity
         {
             return e is DuplicateKeyException ? "JSON with a duplicate key" : "malformed JSON, or a lone surrogate";
         }
-        return again.Equals(Encoding.UTF8.GetString(body), StringComparison.Ordinal) ? null : "JSON that JSON.stringify would rewrite";
+        if (!again.Equals(Encoding.UTF8.GetString(body), StringComparison.Ordinal)) return "JSON that JSON.stringify would rewrite";
+        // Prism forwards a body only when the parsed value is truthy: null, false, 0 or "" would arrive as nothing.
+        return again is "null" or "false" or "0" or "\"\"" ? "a JSON body of null, false, 0 or \"\" (Prism drops it)" : null;
     }
 
     private sealed class DuplicateKeyException : Exception;

@@ -47,6 +47,9 @@ public sealed class PrismFidelityTests
     [InlineData("{\"amount\":1e400}", "JSON that JSON.stringify would rewrite")]
     [InlineData("{\"name\":\"\\u0041\"}", "JSON that JSON.stringify would rewrite")]
     [InlineData("{\"name\":\"a\",\"name\":\"b\"}", "JSON with a duplicate key")]
+    [InlineData("null", "a JSON body of null, false, 0 or \"\" (Prism drops it)")]
+    [InlineData("0", "a JSON body of null, false, 0 or \"\" (Prism drops it)")]
+    [InlineData("\"\"", "a JSON body of null, false, 0 or \"\" (Prism drops it)")]
     [InlineData("{\"name\":", "malformed JSON, or a lone surrogate")]
     [InlineData("{\"name\":\"\\ud800\"}", "malformed JSON, or a lone surrogate")]
     public void Json_that_prism_would_rewrite_or_cannot_parse_goes_directly(string body, string reason)
