@@ -483,6 +483,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
     /// </summary>
     private const string MarkControls = """
         () => {
+          for (const e of document.querySelectorAll('[data-kb]')) delete e.dataset.kb;
           const scope = document.querySelector('dialog[open]') || document;
           const controls = [...scope.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
             .filter(e => !e.disabled && e.tabIndex >= 0 && e.type !== 'hidden' && e.getClientRects().length > 0
