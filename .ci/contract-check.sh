@@ -4,7 +4,9 @@
 #   2. openapi-typescript turns openapi.yaml into TypeScript types; tsc type-checks the client script against them.
 #   3. The app is started here (its own PostgreSQL, the seed corpus, a throw-away data folder, a free port), and the
 #      script, through an openapi-fetch client, lists sources, finds the figure 2500 in both seed articles and
-#      lists open conflicts. The app is then stopped with SIGTERM (it stops its PostgreSQL), on failure too.
+#      lists open conflicts, through Prism's proxy (@stoplight/prism-cli), which checks every request and answer
+#      against openapi.yaml; any violation fails. The app and Prism are then stopped with SIGTERM (the app stops its
+#      PostgreSQL), on failure too.
 # Tools are pinned in .ci/contract/package.json and package-lock.json and installed with npm ci; nothing global.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,9 +39,13 @@ chmod 755 "$work"
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 api="http://127.0.0.1:$port"
 app_pid=""
+prism_pid=""
 
 stop_app() {
   local code=$?
+  if [[ -n "$prism_pid" ]] && kill -0 -- "-$prism_pid" 2>/dev/null; then
+    kill -TERM -- "-$prism_pid" 2>/dev/null || true
+  fi
   if [[ -n "$app_pid" ]] && kill -0 -- "-$app_pid" 2>/dev/null; then
     echo "stopping the app (SIGTERM to process group $app_pid)"
     kill -TERM -- "-$app_pid" 2>/dev/null || true
@@ -94,5 +100,19 @@ done
 [[ -n "$ready" ]] || { echo "the app did not answer GET /sources within 120 s" >&2; exit 1; }
 echo "GET /sources answers after $((SECONDS - started)) s"
 
-step "the generated client against the app"
-(cd "$tools" && CLAIMTRACKER_API="$api" CLAIMTRACKER_SEEDS="$root/seeds/articles" "$bin/tsx" check-client.ts)
+step "Prism's proxy in front of the app"
+prism_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+setsid "$bin/prism" proxy openapi.yaml "$api" --host 127.0.0.1 --port "$prism_port" --cors=false \
+  >"$work/prism.log" 2>&1 </dev/null &
+prism_pid=$!
+for _ in $(seq 1 120); do
+  grep -q "Prism is listening" "$work/prism.log" && break
+  kill -0 "$prism_pid" 2>/dev/null || { cat "$work/prism.log" >&2; echo "Prism exited before listening" >&2; exit 1; }
+  sleep 0.5
+done
+grep -q "Prism is listening" "$work/prism.log" || { tail -20 "$work/prism.log" >&2; echo "Prism did not listen within 60 s" >&2; exit 1; }
+echo "prism proxy on http://127.0.0.1:$prism_port in front of $api"
+
+step "the generated client against the app, through Prism"
+(cd "$tools" && CLAIMTRACKER_API="http://127.0.0.1:$prism_port" CLAIMTRACKER_PRISM_PROXY=1 \
+  CLAIMTRACKER_SEEDS="$root/seeds/articles" "$bin/tsx" check-client.ts)

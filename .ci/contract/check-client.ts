@@ -8,7 +8,19 @@ import type { paths } from "./generated/claimtracker.js";
 
 const baseUrl = process.env.CLAIMTRACKER_API ?? "http://127.0.0.1:5080";
 const seedFolder = process.env.CLAIMTRACKER_SEEDS ?? "../../seeds/articles";
-const client = createClient<paths>({ baseUrl });
+// Set when CLAIMTRACKER_API is Prism's proxy in front of the app: every answer then carries Prism's verdict on the
+// request and the response (an sl-violations header when it found any), and every request here is a valid one.
+const throughPrism = process.env.CLAIMTRACKER_PRISM_PROXY === "1";
+let relayed = 0;
+const violations: string[] = [];
+async function judgedFetch(request: Request): Promise<Response> {
+  const response = await fetch(request);
+  relayed++;
+  const found = response.headers.get("sl-violations");
+  if (found) violations.push(`${request.method} ${new URL(request.url).pathname}: ${found}`);
+  return response;
+}
+const client = createClient<paths>({ baseUrl, fetch: throughPrism ? judgedFetch : undefined });
 
 let failures = 0;
 function check(condition: boolean, what: string, detail = ""): void {
@@ -62,6 +74,11 @@ check(missing.response.status === 404, "GET /claims/0 answers 404", `${missing.r
 check(missing.response.headers.get("content-type")?.startsWith("application/problem+json") === true, "the 404 is application/problem+json");
 check(missing.error?.status === 404 && typeof missing.error?.title === "string" && typeof missing.error?.requestId === "string",
   "the problem has its status, title and requestId");
+
+if (throughPrism) {
+  for (const v of violations) console.log(`     Prism: ${v}`);
+  check(violations.length === 0, `Prism checked ${relayed} requests and their answers against openapi.yaml`, `${violations.length} violation(s)`);
+}
 
 console.log(failures === 0 ? "contract client: all checks passed" : `contract client: ${failures} check(s) failed`);
 process.exit(failures === 0 ? 0 : 1);

@@ -51,6 +51,15 @@ public static class ClaimsEndpoints
             .MapGet("/claims", ExportClaims.Handle)
             .WithName("ExportClaims")
             .Produces<string>(200, "application/x-ndjson", "text/csv", "application/ld+json")
+            // JSON-LD is one JSON object (@context, @graph), not a string: a validator parses every +json answer.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/ld+json", out var jsonLd) == true)
+                {
+                    jsonLd.Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.Object, Required = new HashSet<string> { "@context", "@graph" } };
+                }
+                return Task.CompletedTask;
+            })
             .WithSummary("Export a claims query as NDJSON, CSV or JSON-LD")
             .WithDescription("Takes the same filters as GET /claims and streams every matching claim. JSON-LD uses schema.org Claim for claims and W3C Web Annotation (with TextPositionSelector and TextQuoteSelector) for their evidence.");
 

@@ -36,8 +36,6 @@ public static class OpenApi
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
             // The document must not depend on the host that asked for it: it is committed as openapi.yaml.
             document.Servers = [new OpenApiServer { Url = "/", Description = "The ClaimTracker instance serving this document" }];
-            // Reads need no key (an empty requirement); writes override this with the API key.
-            document.Security = [new OpenApiSecurityRequirement()];
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             document.Components.SecuritySchemes[ApiKeys.Scheme] = new OpenApiSecurityScheme
@@ -46,6 +44,13 @@ public static class OpenApi
                 Scheme = "bearer",
                 Description = "A curator API key, created with the 'keys create NAME' command.",
             };
+            // Reads need no key (the empty requirement) and ignore one that is sent (a client may send its key on
+            // every call); writes override this with the API key alone.
+            document.Security =
+            [
+                new OpenApiSecurityRequirement(),
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeys.Scheme, document)] = [] },
+            ];
             return Task.CompletedTask;
         });
         options.AddSchemaTransformer(OpenProblemSchemas);

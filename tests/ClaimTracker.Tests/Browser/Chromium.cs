@@ -3,32 +3,26 @@ using Microsoft.Playwright;
 namespace ClaimTracker.Tests.Browser;
 
 /// <summary>
-/// One headless Chromium per test class, driven by Playwright. It is Debian's package (/usr/bin/chromium), not a
-/// Playwright download: the tests must run offline. Without it every browser test fails saying how to install it.
+/// One headless Chromium per test class, driven by Playwright. It is the machine's own browser (see
+/// <see cref="ChromiumExecutable"/>: installed from Debian's package when missing), not a Playwright download: the
+/// tests must run offline.
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
-    public const string ExecutablePath = "/usr/bin/chromium";
-
     private IPlaywright? _playwright;
     private IBrowser? _browser;
+    private string? _notice;
 
     public IBrowser Browser => _browser ?? throw new InvalidOperationException("Chromium has not started.");
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(ExecutablePath))
-        {
-            throw new InvalidOperationException(
-                $"The browser tests need Chromium at {ExecutablePath}, and it is not there. Install it with " +
-                "'apt-get update && apt-get install -y chromium' (Debian/Ubuntu), then run the tests again. " +
-                "(Playwright's own browser download is not used: the tests run offline.)");
-        }
+        var executable = await ChromiumExecutable.EnsureAsync(Say);
         _playwright = await Playwright.CreateAsync();
         // A non-persistent launch gets a fresh temporary profile (user-data-dir), removed when the browser closes.
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
-            ExecutablePath = ExecutablePath,
+            ExecutablePath = executable,
             Headless = true,
             Args =
             [
@@ -38,9 +32,20 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// What the install said goes into the output of the class's first test (a fixture has no output of its own),
+    /// shown by 'dotnet test --output Detailed' and kept in the test reports.
+    /// </summary>
+    private void Say(string message)
+    {
+        TestContext.Current.SendDiagnosticMessage(message);
+        _notice = _notice is null ? message : $"{_notice}\n{message}";
+    }
+
     /// <summary>A page in a context of its own (fresh local storage), at the app's address.</summary>
     public async Task<WebPage> OpenAsync(Uri baseAddress, int width = 1280, int height = 900)
     {
+        if (Interlocked.Exchange(ref _notice, null) is { } notice) TestContext.Current.TestOutputHelper?.WriteLine(notice);
         var context = await Browser.NewContextAsync(new()
         {
             BaseURL = baseAddress.ToString(),

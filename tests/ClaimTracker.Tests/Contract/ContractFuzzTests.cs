@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClaimTracker.Tests.Infrastructure;
+using ClaimTracker.Tests.Platform;
 
 // Not ClaimTracker.Tests.Contract, as the folder would say: that namespace would hide the Infrastructure class Contract
 // from every other test namespace under ClaimTracker.Tests.
@@ -31,7 +32,14 @@ public sealed class ContractFuzzTests(ApiFactory api) : IClassFixture<ApiFactory
         var report = new FuzzReport(seed, anonymous.BaseAddress!.ToString());
         var fingerprint = new DatabaseFingerprint(api.Db);
         await FingerprintSeesWritesAsync(fingerprint);
-        var runner = new FuzzRunner(curator, anonymous, fingerprint, world, report);
+        var (prism, whyNoPrism) = await PrismProxy.StartAsync(anonymous.BaseAddress!, Repository.Root);
+        await using var _ = prism;
+        var contract = new Contract(await anonymous.GetStringAsync("/openapi/v1.json"));
+        var route = prism is null ? null : new PrismRoute(prism, prism.Client(contract, curator), prism.Client(contract, anonymous));
+        Say(prism is null
+            ? $"Prism pass not run: {whyNoPrism}. Every request goes to the app directly (set {PrismProxy.Variable}=require to make this an error)."
+            : $"Prism proxy on {prism.Address} in front of the app on {anonymous.BaseAddress}: requests it relays unchanged go through it.");
+        var runner = new FuzzRunner(curator, anonymous, fingerprint, world, report, route);
         var gen = new Gen(seed);
         var index = 0;
         var valid = new ValidRequests(model, gen, world, (operationId, path) => runner.ReadAsync(index, operationId, path));
@@ -48,9 +56,21 @@ public sealed class ContractFuzzTests(ApiFactory api) : IClassFixture<ApiFactory
         clock.Stop();
 
         Say(report.Summary(clock.Elapsed) + $"(of which {runner.FingerprintTime.TotalSeconds:F1} s comparing the database before and after writes)");
+        var prismSummary = "";
+        if (prism is not null)
+        {
+            await prism.SettleAsync();
+            prismSummary = prism.Summary();
+            Say(prismSummary);
+        }
+        else
+        {
+            TestContext.Current.AddWarning($"Prism pass not run: {whyNoPrism}.");
+        }
         var untouched = report.OperationsWithout(model.Operations.Select(o => o.Id)).ToList();
         Assert.True(untouched.Count == 0, $"Operations never exercised: {string.Join(", ", untouched)}");
-        Assert.True(report.Failures == 0, report.Summary(clock.Elapsed) + report.Details());
+        Assert.True(report.Failures == 0, report.Summary(clock.Elapsed) + prismSummary + report.Details());
+        if (prism is not null) Assert.True(prism.Checked > requests / 2, $"Prism checked only {prism.Checked} of {report.Requests} requests.\n{prismSummary}");
     }
 
     /// <summary>The judge of partial writes is checked first: a row written and removed behind the API's back shows, then vanishes.</summary>
@@ -70,6 +90,7 @@ public sealed class ContractFuzzTests(ApiFactory api) : IClassFixture<ApiFactory
     private static void Say(string message)
     {
         TestContext.Current.SendDiagnosticMessage(message);
-        Console.WriteLine(message);
+        // The test's output: shown by 'dotnet test --output Detailed', kept in the test reports (.ci/run prints it).
+        TestContext.Current.TestOutputHelper?.WriteLine(message);
     }
 }

@@ -10,7 +10,8 @@ namespace ClaimTracker.Tests.ContractFuzzing;
 /// checker satisfied; what must succeed succeeds and what must be refused is refused; a refused write leaves every
 /// table as it was; a created resource reads back at its Location; a retracted claim reads as retracted.
 /// </summary>
-public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, DatabaseFingerprint fingerprint, FuzzWorld world, FuzzReport report)
+public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, DatabaseFingerprint fingerprint, FuzzWorld world, FuzzReport report,
+    PrismRoute? prism = null)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private IReadOnlyDictionary<string, (long Rows, string Md5)>? _tables;
@@ -66,6 +67,11 @@ public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, Databas
     private async Task<Answer?> SendAsync(FuzzRequest request)
     {
         var client = request.Credentials == Credentials.Curator ? curator : anonymous;
+        if (prism is not null)
+        {
+            if (PrismFidelity.WhyNotRelayed(request) is { } reason) prism.Proxy.SentDirectly(reason);
+            else client = request.Credentials == Credentials.Curator ? prism.Curator : prism.Anonymous;
+        }
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri(client.BaseAddress!, request.PathAndQuery));
         if (request.Body is not null)
         {
@@ -83,12 +89,14 @@ public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, Databas
         {
             using var response = await client.SendAsync(message, timeout.Token);
             var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            prism?.Proxy.Judge(request, message, (int)response.StatusCode, report);
             return new Answer((int)response.StatusCode, response.Headers, response.Content.Headers.ContentType, body, null, response.Content.Headers);
         }
         catch (ContractBreachException breach)
         {
             // The checking handler read the answer and found it outside the contract; its message names the status.
             var status = Regex.Match(breach.Message, @"^\S+ \S+ (?:answered )?(\d{3})\b") is { Success: true } m ? int.Parse(m.Groups[1].Value) : 0;
+            prism?.Proxy.Judge(request, message, status, report);
             if (request.RefusedByKestrel && status == 400 && breach.Message.EndsWith("answered ; the contract declares application/problem+json."))
             {
                 // Kestrel answers a request target holding NUL itself, before any middleware: an empty 400, by design.
@@ -188,3 +196,6 @@ public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, Databas
         }
     }
 }
+
+/// <summary>Prism in front of the app, and the two clients (curator, anonymous) that send through it.</summary>
+public sealed record PrismRoute(PrismProxy Proxy, HttpClient Curator, HttpClient Anonymous);

@@ -193,7 +193,6 @@ class ReaderView {
       const withClaims = ids.some(id => this.state.claimsOf(id).length > 0);
       const conflict = ids.some(id => this.state.inOpenConflict(id));
       const starts = seg.starting.length > 0;
-      const first = this.state.passages.get(seg.starting[0]?.id ?? ids[0]);
       const claims = ids.flatMap(id => this.state.claimsOf(id));
       const fuzzy = ids.some(id => this.state.passages.get(id)?.state === 'fuzzy');
       return h('mark', {
@@ -204,8 +203,9 @@ class ReaderView {
         tabindex: starts ? '0' : null,
         role: starts ? 'button' : null,
         'aria-pressed': starts ? 'false' : null,
-        'aria-label': starts
-          ? `${clip(first.exact, 80)}: ${claims.length ? claims.map(c => describeValue(c.value).main).join('; ') : 'passage without a claim'}${conflict ? ' (in conflict)' : ''}`
+        // Named by its own words (what a sighted user reads); what it claims is its description.
+        'aria-description': starts
+          ? `${claims.length ? claims.map(c => describeValue(c.value).main).join('; ') : 'passage without a claim'}${conflict ? ' (in conflict)' : ''}`
           : null,
         title: claims.length ? `${plural(claims.length, 'claim')}${conflict ? ', in conflict' : ''}` : 'passage without a claim',
       }, seg.text);
