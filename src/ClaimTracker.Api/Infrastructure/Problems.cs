@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -170,6 +169,9 @@ public static class Problems
     /// <summary>Answers with a problem from outside an endpoint (middleware), through the same problem+json writer.</summary>
     public static Task WriteAsync(HttpContext http, IResult problem) => problem.ExecuteAsync(http);
 
+    /// <summary>The id a request is known by in its answer (X-Request-Id, requestId) and in the log (RequestId).</summary>
+    public static string RequestId(HttpContext http) => http.TraceIdentifier;
+
     /// <summary>Adds the request id to every problem, so a user's report can be matched to the server's log.</summary>
     public static void AddRequestId(ProblemDetailsContext context)
     {
@@ -183,6 +185,10 @@ public static class Problems
             415 => "The request body must be JSON (application/json).",
             _ => context.ProblemDetails.Title,
         };
-        context.ProblemDetails.Extensions["requestId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+        // One id per request: the X-Request-Id header, this member and the RequestId of every log line written
+        // while the request ran are all the request's TraceIdentifier. The framework's own traceId (the Activity's
+        // id) would be a second one, so it is left out.
+        context.ProblemDetails.Extensions.Remove("traceId");
+        context.ProblemDetails.Extensions["requestId"] = RequestId(http);
     }
 }

@@ -79,7 +79,7 @@ public static class Protection
             headers.ContentSecurityPolicy = http.Request.Path.StartsWithSegments("/docs")
                 ? "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'"
                 : "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'";
-            headers["X-Request-Id"] = http.TraceIdentifier;
+            headers["X-Request-Id"] = Problems.RequestId(http);
             return Task.CompletedTask;
         });
         await next(http);
