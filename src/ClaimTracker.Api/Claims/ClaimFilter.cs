@@ -48,6 +48,9 @@ public sealed record ClaimFilterQuery(
 /// <summary>A filter turned into SQL conditions on claims (alias c) and their parameters.</summary>
 public sealed class ClaimFilter
 {
+    /// <summary>The longest full-text search accepted (q).</summary>
+    public const int MaxSearchLength = 500;
+
     public List<string> Conditions { get; } = [];
     public DynamicParameters Parameters { get; } = new();
     public bool HasText { get; private set; }
@@ -190,7 +193,7 @@ public sealed class ClaimFilter
         }
         if (query.Q is { } q)
         {
-            if (q.Length > 500) return (null, Problems.BadParameter("q", "must be at most 500 characters."));
+            if (q.Length > MaxSearchLength) return (null, Problems.BadParameter("q", $"must be at most {MaxSearchLength} characters."));
             if (string.IsNullOrWhiteSpace(q)) return (null, Problems.BadParameter("q", "must not be blank."));
             p.Add("q", q);
             filter.Conditions.Add("c.search @@ websearch_to_tsquery('english', @q)");

@@ -31,6 +31,7 @@ public sealed record ClaimPage(
 public static class ListClaims
 {
     internal static readonly string[] FacetNames = ["source", "property", "subject", "asserted_by", "status"];
+    internal static readonly string[] Sorts = ["id", "recent", "relevance"];
 
     private sealed record Position(long Id, double? Rank = null);
 
@@ -69,7 +70,7 @@ public static class ListClaims
             case "relevance":
                 return Problems.BadParameter("sort", "relevance needs q.");
             default:
-                return Problems.BadParameter("sort", "must be one of: id, recent, relevance.");
+                return Problems.BadParameter("sort", $"must be one of: {string.Join(", ", Sorts)}.");
         }
         RelevanceScope? scope = null;
         string? candidates = null;

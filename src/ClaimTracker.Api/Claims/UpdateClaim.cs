@@ -33,6 +33,7 @@ public sealed record UpdateClaimRequest(
     ClaimStatus? Status = null,
     ClaimRank? Rank = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool ChangesNothing =>
         Value is null && Property is null && Subject is null && SubjectId is null && AssertedBy is null && AssertedById is null
         && ValidAt is null && ValidFrom is null && ValidTo is null && StatedOn is null && Location is null && Note is null
@@ -47,10 +48,13 @@ public sealed record UpdateClaimRequest(
             RuleFor(r => r.Subject).Null().When(r => r.SubjectId is not null).WithMessage("must be left out when subjectId is given.");
             RuleFor(r => r.Subject).Must(s => s!.Trim().Length > 0).When(r => r.Subject is not null).WithMessage("must not be blank.");
             RuleFor(r => r.AssertedBy).Null().When(r => r.AssertedById is not null).WithMessage("must be left out when assertedById is given.");
-            RuleFor(r => r.ValidAt).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.ValidFrom).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.ValidTo).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
-            RuleFor(r => r.StatedOn).Must(Clearable).WithMessage($"must be a real date written as {PartialDate.Format}, or empty to clear.");
+            RuleFor(r => r.ValidAt).PartialDate(clearable: true);
+            RuleFor(r => r.ValidFrom).PartialDate(clearable: true);
+            RuleFor(r => r.ValidTo).PartialDate(clearable: true);
+            RuleFor(r => r.StatedOn).PartialDate(clearable: true);
+            RuleFor(r => r.Property).MaximumLength(63);
+            RuleFor(r => r.Subject).MaximumLength(300);
+            RuleFor(r => r.AssertedBy).MaximumLength(300);
             RuleFor(r => r.ValidAt).Null().When(r => r.ValidFrom is not null || r.ValidTo is not null)
                 .WithMessage("must be left out when validFrom or validTo is given.");
             RuleFor(r => r.Location).MaximumLength(300);
@@ -60,8 +64,6 @@ public sealed record UpdateClaimRequest(
             RuleFor(r => r).Must(r => !r.ChangesNothing).WithName("$").WithMessage("names no field to change.")
                 .OverridePropertyName("$");
         }
-
-        private static bool Clearable(string? date) => date is null or "" || PartialDate.TryParse(date, out _);
     }
 }
 

@@ -162,11 +162,17 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             string? type;
             try
             {
-                using var document = JsonDocument.Parse(text);
+                // As for request bodies: a field sent twice is refused, not read as its last value.
+                using var document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowDuplicateProperties = false });
                 element = document.RootElement.Clone();
                 type = element.ValueKind == JsonValueKind.Object && element.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String
                     ? t.GetString()
                     : null;
+            }
+            catch (JsonException e) when (Problems.DuplicateField(e.Message) is { } repeated)
+            {
+                Reject(line, repeated, Problems.JsonReason(e));
+                return;
             }
             catch (JsonException e)
             {

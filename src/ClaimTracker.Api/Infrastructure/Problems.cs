@@ -136,6 +136,12 @@ public static class Problems
             ? m.Groups["name"].Value
             : null;
 
+    /// <summary>The key a JSON object repeats, as System.Text.Json names it in its message (JsonDocument gives no path).</summary>
+    internal static string? DuplicateField(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, "^Duplicate property '(?<name>[^']+)'") is { Success: true } m
+            ? m.Groups["name"].Value
+            : null;
+
     internal static string FieldFromJsonPath(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$") return "$";
@@ -154,6 +160,10 @@ public static class Problems
         if (message.Contains("could not be mapped to any .NET member"))
         {
             return "is not a known field of this request.";
+        }
+        if (message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+        {
+            return "is sent more than once in the object; send each field once.";
         }
         if (message.Contains("could not be converted to"))
         {
