@@ -113,7 +113,7 @@ public sealed class ServerRejectionTests(ServerRejectionTests.Factory api) : ICl
         Figures.Say($"idle connection: closed by the server after {answer.Elapsed.TotalSeconds:F1} s (keep-alive timeout {KeepAliveSeconds} s)");
         Assert.True(answer.Closed, $"An idle connection was still open after {answer.Elapsed.TotalSeconds:F0} s.");
         Assert.Equal("", answer.Body);
-        // Kestrel checks its timeouts once a second.
-        Assert.InRange(answer.Elapsed.TotalSeconds, KeepAliveSeconds - 0.5, KeepAliveSeconds + 2.5);
+        // Kestrel checks its timeouts once a second; a loaded machine adds its own delay.
+        Assert.InRange(answer.Elapsed.TotalSeconds, KeepAliveSeconds - 0.5, KeepAliveSeconds + 5);
     }
 }
