@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Outside judges of the contract, run from the repository root (by .ci/run in CI; no stdin; needs the npm registry):
 #   1. Redocly lints openapi.yaml with its recommended rules (.ci/contract/redocly.yaml); an error fails.
+#      Spectral lints it with the OWASP API Security ruleset (.ci/contract/.spectral.yaml); an error fails, and the
+#      number of findings of every severity is printed.
 #   2. openapi-typescript turns openapi.yaml into TypeScript types; tsc type-checks the client script against them.
 #   3. The app is started here (its own PostgreSQL, the seed corpus, a throw-away data folder, a free port), and the
 #      script, through an openapi-fetch client, lists sources, finds the figure 2500 in both seed articles and
@@ -17,6 +19,7 @@ started=$SECONDS
 step() { printf '\n== %s\n' "$*"; }
 
 lint_failed=""
+spectral_failed=""
 
 step "npm ci ($tools)"
 (cd "$tools" && npm ci --no-audit --no-fund --loglevel=error)
@@ -25,6 +28,15 @@ bin="$root/$tools/node_modules/.bin"
 step "redocly lint openapi.yaml (ruleset: $tools/redocly.yaml)"
 # A failed lint fails the check at the end; the client is still run, so one run reports both.
 "$bin/redocly" lint --config "$tools/redocly.yaml" --format stylish openapi.yaml || lint_failed=yes
+
+step "spectral lint openapi.yaml (ruleset: $tools/.spectral.yaml, the OWASP API Security Top 10)"
+findings=$(mktemp -t spectral.XXXXXX.json)
+"$bin/spectral" lint --ruleset "$tools/.spectral.yaml" --fail-severity error -f stylish -f json --output.json "$findings" openapi.yaml \
+  || spectral_failed=yes
+node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const by = s => r.filter(f => f.severity === s).length;
+  console.log(`spectral: ${r.length} findings (${by(0)} errors, ${by(1)} warnings, ${by(2)} infos, ${by(3)} hints)`);' "$findings"
+rm -f "$findings"
 
 step "openapi-typescript openapi.yaml, then tsc on the client script"
 rm -rf "$tools/generated"
@@ -75,7 +87,11 @@ stop_app() {
     echo "FAILED: redocly lint found errors in openapi.yaml (see above)" >&2
     code=1
   fi
-  if [[ $code -ne 0 && -f "$work/app.log" && -z "$lint_failed" ]]; then
+  if [[ $code -eq 0 && -n "$spectral_failed" ]]; then
+    echo "FAILED: spectral (OWASP ruleset) found errors in openapi.yaml (see above)" >&2
+    code=1
+  fi
+  if [[ $code -ne 0 && -f "$work/app.log" && -z "$lint_failed$spectral_failed" ]]; then
     echo "--- the app's log (last 60 lines)" >&2
     tail -60 "$work/app.log" >&2
   fi

@@ -51,7 +51,8 @@ public sealed record ClaimFilterQuery(
     {
         public Validator()
         {
-            RuleFor(q => q.Q).Must(q => q!.Length <= 500).When(q => q.Q is not null).OverridePropertyName("q").WithMessage("must be at most 500 characters.");
+            RuleFor(q => q.Q).Must(q => q!.Length <= ClaimFilter.MaxSearchLength).When(q => q.Q is not null).OverridePropertyName("q")
+                .WithMessage($"must be at most {ClaimFilter.MaxSearchLength} characters.");
             RuleFor(q => q.Q).Must(q => !string.IsNullOrWhiteSpace(q)).When(q => q.Q is not null).OverridePropertyName("q").WithMessage("must not be blank.");
             RuleFor(q => q).Must(q => q.ValueMin!.Value.Value.Value <= q.ValueMax!.Value.Value.Value)
                 .When(q => q.ValueMin is { IsValid: true } && q.ValueMax is { IsValid: true })
@@ -66,6 +67,9 @@ public sealed record ClaimFilterQuery(
 /// <summary>A filter turned into SQL conditions on claims (alias c) and their parameters.</summary>
 public sealed class ClaimFilter
 {
+    /// <summary>The longest full-text search accepted (q).</summary>
+    public const int MaxSearchLength = 500;
+
     public List<string> Conditions { get; } = [];
     public DynamicParameters Parameters { get; } = new();
     public bool HasText { get; private set; }

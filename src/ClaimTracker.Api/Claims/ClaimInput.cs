@@ -43,7 +43,7 @@ public sealed record CreateClaimRequest(
             RuleFor(r => r.Property).NotEmpty().MaximumLength(63);
             RuleFor(r => r.Value).SetValidator(new ClaimValueInput.Validator());
             RuleFor(r => r.Evidence).NotEmpty().WithMessage("must hold at least one supporting passage.")
-                .Must(e => e.Length <= 50).WithMessage("must hold at most 50 items.");
+                .MaxItems(50).WithMessage("must hold at most 50 items.");
             RuleForEach(r => r.Evidence).NotNull().WithMessage("must be an object, not null.");
             RuleFor(r => r.Evidence).Must(e => e.Any(x => x?.Stance == EvidenceStance.Supports)).When(r => r.Evidence.Length > 0)
                 .WithMessage("must hold at least one passage that supports the claim.");

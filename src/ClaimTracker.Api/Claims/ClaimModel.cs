@@ -57,7 +57,12 @@ public sealed record ClaimValueInput(
     string? Proposition = null,
     string? StatedAs = null)
 {
-    private const decimal Largest = 1_000_000_000_000_000m;
+    /// <summary>The largest figure a claim may state, either sign: a quadrillion.</summary>
+    public const decimal Largest = 1_000_000_000_000_000m;
+
+    private static readonly string OutOfRange = $"must be between {Figure(-Largest)} and {Figure(Largest)}.";
+
+    private static string Figure(decimal? value) => value?.ToString("#,0.############################", CultureInfo.InvariantCulture) ?? "";
 
     /// <summary>The approximation actually meant when none was named.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -82,16 +87,20 @@ public sealed record ClaimValueInput(
                     .WithMessage("or upperBound is required for a range.");
                 RuleFor(v => v.LowerBound).LessThanOrEqualTo(v => v.UpperBound!.Value).When(v => v.LowerBound is not null && v.UpperBound is not null)
                     .WithMessage("must not be greater than upperBound.");
-                RuleFor(v => v.Amount).Must((v, amount) => amount >= (v.LowerBound ?? -Largest) && amount <= (v.UpperBound ?? Largest))
-                    .When(v => v.Amount is not null).WithMessage("must lie between lowerBound and upperBound.");
+                // Against the bounds sent; the largest figure is the rule below.
+                RuleFor(v => v.Amount).Must((v, amount) => (v.LowerBound is null || amount >= v.LowerBound) && (v.UpperBound is null || amount <= v.UpperBound))
+                    .When(v => v.Amount is not null && (v.LowerBound is not null || v.UpperBound is not null))
+                    .WithMessage(v => v.LowerBound is null ? $"must not be greater than upperBound ({Figure(v.UpperBound)})."
+                        : v.UpperBound is null ? $"must not be less than lowerBound ({Figure(v.LowerBound)})."
+                        : $"must lie between lowerBound ({Figure(v.LowerBound)}) and upperBound ({Figure(v.UpperBound)}).");
                 RuleFor(v => v.Tolerance).InclusiveBetween(0m, 0.99m).When(v => v.Tolerance is not null);
                 RuleFor(v => v.Tolerance).Null().When(v => v.EffectiveApproximation != Claims.Approximation.Approximate)
                     .WithMessage("is only for approximate quantities.");
                 RuleFor(v => v.Unit).MaximumLength(100);
             });
-            RuleFor(v => v.Amount).InclusiveBetween(-Largest, Largest).When(v => v.Amount is not null);
-            RuleFor(v => v.LowerBound).InclusiveBetween(-Largest, Largest).When(v => v.LowerBound is not null);
-            RuleFor(v => v.UpperBound).InclusiveBetween(-Largest, Largest).When(v => v.UpperBound is not null);
+            RuleFor(v => v.Amount).InclusiveBetween(-Largest, Largest).When(v => v.Amount is not null).WithMessage(OutOfRange);
+            RuleFor(v => v.LowerBound).InclusiveBetween(-Largest, Largest).When(v => v.LowerBound is not null).WithMessage(OutOfRange);
+            RuleFor(v => v.UpperBound).InclusiveBetween(-Largest, Largest).When(v => v.UpperBound is not null).WithMessage(OutOfRange);
             When(v => v.Kind != ValueKind.Quantity, () =>
             {
                 RuleFor(v => v.Amount).Null().WithMessage("is only for quantity values.");

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
+using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -63,21 +64,41 @@ public static class ApiKeys
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
 
-/// <summary>Reads <c>Authorization: Bearer &lt;key&gt;</c> and answers failures with problem+json.</summary>
+/// <summary>
+/// Reads <c>Authorization: Bearer &lt;key&gt;</c> and answers failures with problem+json. Wrong and revoked keys count
+/// against the client's address: past <see cref="RateLimits.FailedAuthenticationsPerMinute"/> in a minute, requests
+/// from that address that carry a key are answered 429 until the minute ends, without looking the key up. Valid
+/// keys never count.
+/// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     NpgsqlDataSource db,
-    IProblemDetailsService problems)
+    IProblemDetailsService problems,
+    RateLimits limits)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private sealed record Throttled(int RetryAfter);
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        var address = Context.Connection.RemoteIpAddress;
+        if (!limits.MayAuthenticate(address, out var retryAfter, out var first))
+        {
+            if (first)
+            {
+                Logger.LogWarning("Failed authentications from {Address} are over the limit of {Limit} a minute; its keys are refused for {RetryAfter} s",
+                    address, limits.FailedAuthenticationsPerMinute, retryAfter);
+            }
+            Context.Features.Set(new Throttled(retryAfter));
+            return AuthenticateResult.Fail("Too many failed authentications from this address.");
+        }
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
+            limits.AuthenticationFailed(address);
             return AuthenticateResult.Fail("The Authorization header must be 'Bearer <api key>'.");
         }
 
@@ -90,6 +111,7 @@ public sealed class ApiKeyAuthenticationHandler(
             """, new { hash = ApiKeys.Hash(key) }, cancellationToken: Context.RequestAborted));
         if (curator is not { } found)
         {
+            limits.AuthenticationFailed(address);
             return AuthenticateResult.Fail("The API key is unknown or revoked.");
         }
 
@@ -101,6 +123,23 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         var result = await HandleAuthenticateOnceSafeAsync();
+        if (Context.Features.Get<Throttled>() is { } throttled)
+        {
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = throttled.RetryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Logger.LogInformation("Refused a key from {Address}: too many failed authentications", Context.Connection.RemoteIpAddress);
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = Context,
+                ProblemDetails =
+                {
+                    Status = 429,
+                    Title = "Too many failed authentications.",
+                    Detail = $"This address has sent too many wrong or revoked keys; retry after {throttled.RetryAfter} s.",
+                },
+            });
+            return;
+        }
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
         await problems.WriteAsync(new ProblemDetailsContext

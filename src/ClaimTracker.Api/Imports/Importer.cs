@@ -163,12 +163,18 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             JsonObject body;
             try
             {
-                if (JsonNode.Parse(text) is not JsonObject parsed)
+                // As for request bodies: a field sent twice is refused, not read as its last value.
+                if (JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is not JsonObject parsed)
                 {
                     Reject(line, "$", "is not a JSON object.");
                     return;
                 }
                 body = parsed;
+            }
+            catch (JsonException e) when (Problems.DuplicateField(e.Message) is { } repeated)
+            {
+                Reject(line, repeated, Problems.JsonReason(e));
+                return;
             }
             catch (JsonException e)
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -116,6 +115,12 @@ public static class Problems
             ? m.Groups["name"].Value
             : null;
 
+    /// <summary>The key a JSON object repeats, as System.Text.Json names it in its message (JsonDocument gives no path).</summary>
+    internal static string? DuplicateField(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, "^Duplicate property '(?<name>[^']+)'") is { Success: true } m
+            ? m.Groups["name"].Value
+            : null;
+
     internal static string FieldFromJsonPath(string? path)
     {
         if (string.IsNullOrEmpty(path) || path == "$") return "$";
@@ -135,6 +140,10 @@ public static class Problems
         {
             return "is not a known field of this request.";
         }
+        if (message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+        {
+            return "is sent more than once in the object; send each field once.";
+        }
         if (message.Contains("could not be converted to"))
         {
             var wanted = EnumTypes.Value.FirstOrDefault(t => message.Contains(t.FullName!));
@@ -149,6 +158,9 @@ public static class Problems
     /// <summary>Answers with a problem from outside an endpoint (middleware), through the same problem+json writer.</summary>
     public static Task WriteAsync(HttpContext http, IResult problem) => problem.ExecuteAsync(http);
 
+    /// <summary>The id a request is known by in its answer (X-Request-Id, requestId) and in the log (RequestId).</summary>
+    public static string RequestId(HttpContext http) => http.TraceIdentifier;
+
     /// <summary>Adds the request id to every problem, so a user's report can be matched to the server's log.</summary>
     public static void AddRequestId(ProblemDetailsContext context)
     {
@@ -162,6 +174,10 @@ public static class Problems
             415 => "The request body must be JSON (application/json).",
             _ => context.ProblemDetails.Title,
         };
-        context.ProblemDetails.Extensions["requestId"] = Activity.Current?.Id ?? context.HttpContext.TraceIdentifier;
+        // One id per request: the X-Request-Id header, this member and the RequestId of every log line written
+        // while the request ran are all the request's TraceIdentifier. The framework's own traceId (the Activity's
+        // id) would be a second one, so it is left out.
+        context.ProblemDetails.Extensions.Remove("traceId");
+        context.ProblemDetails.Extensions["requestId"] = RequestId(http);
     }
 }

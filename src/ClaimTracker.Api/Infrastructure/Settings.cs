@@ -29,6 +29,14 @@ public sealed class ClaimTrackerOptions
     [Range(1_024, long.MaxValue)]
     public long MaxImportBytes { get; set; } = 8L * 1024 * 1024 * 1024;
 
+    /// <summary>A connection that sends nothing for this long is closed.</summary>
+    [Range(1, 3_600)]
+    public int KeepAliveTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>A request whose headers take longer than this to arrive is answered 408.</summary>
+    [Range(1, 3_600)]
+    public int RequestHeadersTimeoutSeconds { get; set; } = 10;
+
     /// <summary>A search sorted by relevance ranks at most this many of the newest matches (the answer says how many).</summary>
     [Range(1, 10_000_000)]
     public int RelevanceCandidates { get; set; } = 10_000;
@@ -59,6 +67,10 @@ public sealed class RateLimitOptions
     /// <summary>Writes per curator key per minute; over it, 429.</summary>
     [Range(1, int.MaxValue)]
     public int WritesPerMinute { get; set; } = 600;
+
+    /// <summary>Failed authentications per client address per minute; over it, 429 (a valid key from that address too, for the rest of the minute).</summary>
+    [Range(1, int.MaxValue)]
+    public int FailedAuthenticationsPerMinute { get; set; } = 20;
 }
 
 /// <summary>The "ClaimTracker:Cors" section.</summary>

@@ -28,9 +28,20 @@ public static class Validation
                         Validator: context.ApplicationServices.GetService(typeof(IValidator<>).MakeGenericType(p.ParameterType)) as IValidator))
                     .Where(p => p.Validator is not null || IsInspected(p.Type))
                     .ToList();
-                if (checks.Count == 0) return next;
+                // The limits of query and path values, as the contract declares them.
+                var operation = endpoint.Metadata.OfType<IEndpointNameMetadata>().FirstOrDefault()?.EndpointName;
+                var limited = parameters
+                    .SelectMany((p, i) => ParameterRules.Bindings(p)
+                        .Select(b => (Index: i, b.Name, b.Value, Rule: ParameterRules.For(operation, b.Name))))
+                    .Where(b => b.Rule is not null)
+                    .ToList();
+                if (checks.Count == 0 && limited.Count == 0) return next;
                 return async invocation =>
                 {
+                    foreach (var (index, name, value, rule) in limited)
+                    {
+                        if (rule!.Check(value(invocation.Arguments[index])) is { } reason) return Problems.Invalid(name, reason);
+                    }
                     foreach (var (index, name, _, validator) in checks)
                     {
                         if (invocation.Arguments[index] is not { } argument) continue;
@@ -103,12 +114,4 @@ public static class Validation
     }
 
     private static string Join(string? path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";
-}
-
-/// <summary>Rules shared by validators.</summary>
-public static class Rules
-{
-    public static IRuleBuilderOptions<T, string?> PartialDate<T>(this IRuleBuilder<T, string?> rule) =>
-        rule.Must(v => v is null || Text.PartialDate.TryParse(v, out _))
-            .WithMessage($"must be a real date written as {Text.PartialDate.Format}.");
 }

@@ -26,6 +26,9 @@ public sealed record CreateSourceRequest(
     string? RetrievedOn = null,
     Dictionary<string, string>? Provenance = null)
 {
+    /// <summary>The longest article text accepted, in UTF-16 code units (a long feature is some 100,000).</summary>
+    public const int MaxBodyLength = 1_000_000;
+
     public sealed class Validator : AbstractValidator<CreateSourceRequest>
     {
         private static readonly string[] Fields = ["title", "subtitle", "outlet", "authors", "url", "language", "published", "retrievedOn", "body"];
@@ -33,28 +36,26 @@ public sealed record CreateSourceRequest(
         public Validator()
         {
             RuleFor(r => r.Title).NotEmpty().MaximumLength(1_000);
-            RuleFor(r => r.Body).Must(b => !string.IsNullOrWhiteSpace(b)).WithMessage("must not be empty.");
-            RuleFor(r => r.Language).NotEmpty().Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+            RuleFor(r => r.Body).Must(b => !string.IsNullOrWhiteSpace(b)).WithMessage("must not be empty.").MaximumLength(MaxBodyLength);
+            RuleFor(r => r.Language).NotEmpty().MaximumLength(35).Matches("^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
                 .WithMessage("must be a BCP 47 language tag such as 'en' or 'ar-IQ'.");
             RuleFor(r => r.Subtitle).MaximumLength(2_000);
             RuleFor(r => r.Outlet).MaximumLength(200).Must(o => o is null || o.Trim().Length > 0).WithMessage("must not be blank.");
-            RuleFor(r => r.Authors).Must(a => a is null || a.Length <= 50).WithMessage("must list at most 50 authors.");
+            RuleFor(r => r.Authors).MaxItems(50).WithMessage("must list at most 50 authors.");
             RuleForEach(r => r.Authors).NotEmpty().MaximumLength(200);
             RuleFor(r => r.Url).MaximumLength(2_000)
                 .Must(u => u is null || CreateSource.NormalizeUrl(u) is not null).WithMessage("must be an absolute http or https URL.");
             RuleFor(r => r.Published).PartialDate()
                 .Must(p => PartialDate.ParseOrNull(p) is not { } d || d.Start <= DateOnly.FromDateTime(DateTime.UtcNow))
                 .WithMessage("must not be in the future.");
-            RuleFor(r => r.RetrievedOn)
-                .Must(d => d is null || PartialDate.TryParse(d, out var p) && p.Precision == DatePrecision.Day)
-                .WithMessage("must be a day written as YYYY-MM-DD.");
+            RuleFor(r => r.RetrievedOn).PartialDate(dayOnly: true);
             RuleFor(r => r.Provenance)
                 .Must(p => p is null || p.Keys.All(Fields.Contains))
                 .WithMessage($"keys must be field names of the source: {string.Join(", ", Fields)}.")
                 .Must(p => p is null || p.Values.All(v => v is not null))
                 .WithMessage("notes must be text, not null.")
-                .Must(p => p is null || p.Values.All(v => v is null || v.Length <= 2_000))
-                .WithMessage("notes must be at most 2000 characters.");
+                .ValuesMaxLength(2_000).WithMessage("notes must be at most 2000 characters.")
+                .MaxItems(Fields.Length).WithMessage("has at most one note per field.");
         }
     }
 }

@@ -21,11 +21,9 @@ public sealed record AddRevisionRequest(string Body, string? Note = null, string
     {
         public Validator()
         {
-            RuleFor(r => r.Body).Must(b => !string.IsNullOrWhiteSpace(b)).WithMessage("must not be empty.");
+            RuleFor(r => r.Body).Must(b => !string.IsNullOrWhiteSpace(b)).WithMessage("must not be empty.").MaximumLength(CreateSourceRequest.MaxBodyLength);
             RuleFor(r => r.Note).MaximumLength(2_000);
-            RuleFor(r => r.RetrievedOn)
-                .Must(d => d is null || PartialDate.TryParse(d, out var p) && p.Precision == DatePrecision.Day)
-                .WithMessage("must be a day written as YYYY-MM-DD.");
+            RuleFor(r => r.RetrievedOn).PartialDate(dayOnly: true);
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed record CreateSubjectRequest(
             RuleFor(r => r.Name).NotEmpty().MaximumLength(300).Must(n => n.Trim().Length > 0).WithMessage("must not be blank.");
             RuleFor(r => r.Kind).MaximumLength(100);
             RuleFor(r => r.Description).MaximumLength(5_000);
-            RuleFor(r => r.Aliases).Must(a => a is null || a.Length <= 100).WithMessage("must list at most 100 aliases.");
+            RuleFor(r => r.Aliases).MaxItems(100).WithMessage("must list at most 100 aliases.");
             RuleForEach(r => r.Aliases).NotEmpty().MaximumLength(300);
             RuleFor(r => r.Broader).MaximumLength(300);
         }

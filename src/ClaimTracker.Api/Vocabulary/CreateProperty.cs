@@ -21,7 +21,7 @@ public sealed record CreatePropertyRequest(
     {
         public Validator()
         {
-            RuleFor(r => r.Key).NotEmpty().Matches("^[a-z][a-z0-9_]{1,62}$").WithMessage("must be lower_snake_case, 2 to 63 characters, starting with a letter.");
+            RuleFor(r => r.Key).NotEmpty().MaximumLength(63).Matches("^[a-z][a-z0-9_]{1,62}$").WithMessage("must be lower_snake_case, 2 to 63 characters, starting with a letter.");
             RuleFor(r => r.Label).NotEmpty().MaximumLength(200);
             RuleFor(r => r.ValueType).IsInEnum();
             RuleFor(r => r.Unit).MaximumLength(100);

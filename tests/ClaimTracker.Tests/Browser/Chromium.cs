@@ -106,10 +106,10 @@ public sealed class WebPage : IAsyncDisposable
     /// Fails on any script error and any Content-Security-Policy violation (the page declares default-src 'self').
     /// Failed API calls the test provoked on purpose are expected and allowed when <paramref name="apiErrors"/>.
     /// </summary>
-    public void AssertNoErrors(bool apiErrors = false)
+    public void AssertNoErrors(bool apiErrors = false, Func<string, bool>? expected = null)
     {
         List<string> reported;
-        lock (_console) reported = [.. _console.Where(m => !(apiErrors && m.Contains("Failed to load resource")))];
+        lock (_console) reported = [.. _console.Where(m => !(apiErrors && m.Contains("Failed to load resource")) && expected?.Invoke(m) != true)];
         Assert.True(reported.Count == 0, "The browser reported:\n" + string.Join("\n", reported));
     }
 

@@ -157,6 +157,66 @@ public sealed class CreateClaimTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_figure_past_the_largest_is_refused_saying_the_largest_not_the_bounds_it_was_not_sent()
+    {
+        var world = await World.CreateAsync(api);
+
+        var response = await world.Curator.PostAsync("/claims", Raw(world, "1e16"));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest, "value.amount");
+        var reasons = string.Join(" ", problem.GetProperty("errors").GetProperty("value.amount").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("must be between -1,000,000,000,000,000 and 1,000,000,000,000,000.", reasons);
+    }
+
+    [Theory]
+    [InlineData("5e-324")]
+    [InlineData("1e-29")]
+    [InlineData("1.0000000000000000000000000000001")]
+    [InlineData("123456789012345678901234567890")]
+    public async Task A_figure_that_cannot_be_stored_exactly_is_refused_naming_it_and_writes_nothing(string figure)
+    {
+        var world = await World.CreateAsync(api);
+        var before = await api.CountRowsAsync();
+
+        var response = await world.Curator.PostAsync("/claims", Raw(world, figure));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.BadRequest, "value.amount");
+        Assert.Contains("cannot be stored exactly", problem.GetProperty("errors").GetProperty("value.amount")[0].GetString());
+        Assert.Equal(before, await api.CountRowsAsync());
+    }
+
+    [Fact]
+    public async Task Minus_zero_is_read_as_zero_and_small_exact_figures_keep_every_digit()
+    {
+        var world = await World.CreateAsync(api);
+
+        var zero = await (await world.Curator.PostAsync("/claims", Raw(world, "-0.0"))).ReadJsonAsync(HttpStatusCode.Created);
+        var small = await (await world.Curator.PostAsync("/claims", Raw(world, "0.0000000000000000000000000001"))).ReadJsonAsync(HttpStatusCode.Created);
+
+        Assert.Equal("0", zero.GetProperty("value").GetProperty("amount").GetRawText());
+        Assert.Equal(0.0000000000000000000000000001m, small.GetProperty("value").GetProperty("amount").GetDecimal());
+    }
+
+    [Fact]
+    public async Task A_field_sent_twice_is_refused_naming_it_at_the_top_and_inside_the_value()
+    {
+        var world = await World.CreateAsync(api);
+        var body = JsonSerializer.Serialize(world.Claim(("value", new { kind = "quantity", amount = 7777777 })));
+
+        var top = await world.Curator.PostAsync("/claims", Http.Json(body.Replace("{\"subject\"", "{\"property\":\"killed\",\"subject\"")));
+        var inner = await world.Curator.PostAsync("/claims", Http.Json(body.Replace("\"amount\":7777777", "\"amount\":1,\"amount\":2")));
+
+        var problem = await top.ReadProblemAsync(HttpStatusCode.BadRequest, "property");
+        Assert.Contains("more than once", problem.GetProperty("errors").GetProperty("property")[0].GetString());
+        await inner.ReadProblemAsync(HttpStatusCode.BadRequest, "value.amount");
+    }
+
+    /// <summary>A claim whose amount is the JSON number literal given, as a client would write it.</summary>
+    private static StringContent Raw(World world, string amount) =>
+        Http.Json(JsonSerializer.Serialize(world.Claim(("value", new { kind = "quantity", amount = 7777777, statedAs = $"a figure of {amount}" })))
+            .Replace("7777777", amount));
+
+    [Fact]
     public async Task Get_claim_that_does_not_exist_returns_404()
     {
         await (await api.CreateClient().GetAsync("/claims/999999999")).ReadProblemAsync(HttpStatusCode.NotFound);

@@ -60,6 +60,7 @@ public sealed class AppProcess : IAsyncDisposable
             "--ClaimTracker:Seed=false",
             "--ClaimTracker:RateLimits:WritesPerMinute=1000000",
             "--ClaimTracker:RateLimits:ReadsPerSecond=1000000",
+            "--ClaimTracker:RateLimits:FailedAuthenticationsPerMinute=1000000",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:Console:FormatterName=simple",
             .. _settings.Select(s => $"--{s.Key}={s.Value}")])

@@ -27,6 +27,7 @@ public sealed class InProcessApp(string connectionString, params (string Key, st
         builder.UseSetting("ClaimTracker:Seed", "false");
         builder.UseSetting("ClaimTracker:RateLimits:ReadsPerSecond", "1000000");
         builder.UseSetting("ClaimTracker:RateLimits:WritesPerMinute", "1000000");
+        builder.UseSetting("ClaimTracker:RateLimits:FailedAuthenticationsPerMinute", "1000000");
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging =>
         {

@@ -78,7 +78,7 @@ public sealed class SlowClientTests(ApiFactory api) : IClassFixture<ApiFactory>
                 halves.Add(socket);
             }
             var clock = Stopwatch.StartNew();
-            // Kestrel gives a request 30 s (RequestHeadersTimeout) to send its headers, then answers 408 and closes.
+            // A request has 10 s (ClaimTracker:RequestHeadersTimeoutSeconds) to send its headers, then gets a 408 and is closed.
             var firstHalf = ReadAnswerAsync(halves[0]);
             var others = await AnswerOthersWhileAsync(bystander, firstHalf, writes: true);
             var (status, _) = await firstHalf;

@@ -57,6 +57,24 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_line_that_sends_a_field_twice_is_rejected_naming_it()
+    {
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var before = await api.CountRowsAsync();
+
+        var response = await curator.PostAsync("/import", Ndjson([
+            $$"""{"type":"subject","name":"Twice named {{u}}","name":"Renamed {{u}}"}""",
+            $$"""{"type":"subject","name":"Once named {{u}}","kind":"body","aliases":["A {{u}}"]}""",
+        ]));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var rejected = problem.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(1L, "name")], rejected);
+        Assert.Equal(before, await api.CountRowsAsync());
+    }
+
+    [Fact]
     public async Task One_bad_line_refuses_the_whole_import_and_every_rejected_line_is_reported()
     {
         var curator = await api.CuratorClientAsync();

@@ -1,4 +1,6 @@
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using ClaimTracker.Api.Curators;
 using ClaimTracker.Api.Infrastructure;
 using Dapper;
@@ -38,6 +40,33 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
     /// <summary>A client whose every response is checked against the OpenAPI contract.</summary>
     public new HttpClient CreateClient() => CreateDefaultClient(new ContractCheckingHandler(_contract!));
 
+    /// <summary>
+    /// A contract-checked client whose connections come from another loopback address (127.0.0.0/8 is all loopback),
+    /// so the server sees another client address.
+    /// </summary>
+    public HttpClient CreateClientFrom(IPAddress local)
+    {
+        var sockets = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, ct) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(local, 0));
+                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(new ContractCheckingHandler(_contract!) { InnerHandler = sockets }) { BaseAddress = CreateDefaultClient().BaseAddress };
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -48,6 +77,7 @@ public class ApiFactory(PostgresServer server) : WebApplicationFactory<Program>,
         // Tests send far more than one client should; the limits themselves are tested with their own settings.
         builder.UseSetting("ClaimTracker:RateLimits:ReadsPerSecond", "1000000");
         builder.UseSetting("ClaimTracker:RateLimits:WritesPerMinute", "1000000");
+        builder.UseSetting("ClaimTracker:RateLimits:FailedAuthenticationsPerMinute", "1000000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
     }
 

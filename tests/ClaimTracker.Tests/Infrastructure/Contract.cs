@@ -50,7 +50,7 @@ public sealed class Contract
         {
             return $"{method} {match.Template} {status} answered {mediaType}; the contract declares {string.Join(", ", content.EnumerateObject().Select(c => c.Name))}.";
         }
-        if (!mediaType.EndsWith("json") || mediaType == "application/x-ndjson" || mediaType == "application/ld+json") return null;
+        if (!mediaType.EndsWith("json") || mediaType == "application/x-ndjson") return null;
         if (!media.TryGetProperty("schema", out var schemaElement)) return null;
 
         var schema = _schemas.GetOrAdd($"{match.Template} {method} {status} {mediaType}", _ => JsonSchema.Build(Rebase(schemaElement), _build, new Uri($"https://claimtracker.test/responses/{Guid.NewGuid():N}")));
