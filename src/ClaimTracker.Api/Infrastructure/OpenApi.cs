@@ -157,6 +157,7 @@ public static class OpenApi
                 Description = (required ? "Required: 428 without it. " : "Optional. ") +
                               "The ETag read (\"v3\"), so that a change made meanwhile is not overwritten: 412 when the resource has changed since. * matches any version.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 15, Pattern = "^(\\*|(W/)?\"v[0-9]{1,10}\")$" },
+                Example = JsonValue.Create("\"v3\""),
             });
         }
         if (!health)

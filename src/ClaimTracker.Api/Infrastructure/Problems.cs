@@ -45,8 +45,9 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             }
             // Query and route values always bind (Param<T>) and are judged by the validation filter, so the one binding
             // failure left to the framework is a body that an operation taking one did not get.
+            // (The exception handler has cleared the endpoint by now; the request itself says whether it had a body.)
             case BadHttpRequestException { StatusCode: 400, InnerException: null }
-                when http.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IAcceptsMetadata>() is not null:
+                when http.Request.ContentLength is null or 0 && !http.Request.Headers.TransferEncoding.Any() && !HttpMethods.IsGet(http.Request.Method):
                 return (400, "The request is not valid.", "$: a JSON request body is required.", new() { ["$"] = ["a JSON request body is required."] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, ReasonPhrase(bad.StatusCode), bad.Message, null);
