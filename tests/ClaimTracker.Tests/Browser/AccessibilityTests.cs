@@ -15,6 +15,7 @@ namespace ClaimTracker.Tests.Browser;
 /// and without a curator key, and used with the keyboard alone: Tab and Shift+Tab reach every control in order with
 /// the focus visible, and Enter, Space, the arrows and Escape operate them.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : IClassFixture<ApiFactory>, IClassFixture<Chromium>
 {
     private const string April = "No Sign of US Withdrawal from Iraq After PM Visits Washington";

@@ -9,6 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ClaimTracker.Tests.Browser;
 
 /// <summary>The web page as a curator uses it: a key entered once, conflicts settled, sources and claims added.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class CuratingPageTests(ApiFactory api, Chromium chromium) : IClassFixture<ApiFactory>, IClassFixture<Chromium>
 {
     private Task<WebPage> OpenAsync() => chromium.OpenAsync(api.CreateClient().BaseAddress!);

@@ -9,6 +9,7 @@ namespace ClaimTracker.Tests.Browser;
 /// The web page over the seed corpus, as a reader uses it: nothing here writes, so every test sees the seed as
 /// shipped (the curating tests have a database of their own).
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ReadingPageTests(ApiFactory api, Chromium chromium) : IClassFixture<ApiFactory>, IClassFixture<Chromium>
 {
     private const string April = "No Sign of US Withdrawal from Iraq After PM Visits Washington";

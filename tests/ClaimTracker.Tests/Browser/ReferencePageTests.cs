@@ -3,6 +3,7 @@ using ClaimTracker.Tests.Infrastructure;
 namespace ClaimTracker.Tests.Browser;
 
 /// <summary>The API reference page (/docs) under its policy: no 'unsafe-inline', and it still renders.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ReferencePageTests(ApiFactory api, Chromium chromium) : IClassFixture<ApiFactory>, IClassFixture<Chromium>
 {
     [Fact]

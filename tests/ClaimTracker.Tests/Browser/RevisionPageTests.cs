@@ -4,6 +4,7 @@ using static Microsoft.Playwright.Assertions;
 namespace ClaimTracker.Tests.Browser;
 
 /// <summary>The reader after a correction: it shows the revision and where each passage stands in it.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class RevisionPageTests(ApiFactory api, Chromium chromium) : IClassFixture<ApiFactory>, IClassFixture<Chromium>
 {
     [Fact]

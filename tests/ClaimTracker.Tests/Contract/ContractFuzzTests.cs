@@ -11,6 +11,7 @@ namespace ClaimTracker.Tests.ContractFuzzing;
 /// A property-based fuzzer driven by the served OpenAPI document: thousands of requests, valid and hostile, for every
 /// operation the document declares, each judged by the contract and by the database. Deterministic for a seed.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ContractFuzzTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     public const string SeedVariable = "CLAIMTRACKER_FUZZ_SEED";

@@ -17,6 +17,7 @@ namespace ClaimTracker.Tests.Faults;
 /// clients retry whatever was not acknowledged with the same Idempotency-Key and body. Afterwards the database must
 /// hold every acknowledged write exactly once, and every write whole.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class CrashDuringWritesTests(PostgresServer server)
 {
     private const int Writes = 1_000;

@@ -19,6 +19,7 @@ namespace ClaimTracker.Tests.Faults;
 /// PostgreSQL stopped and started again (once cleanly, once as a crash) on the same port while a load generator reads
 /// and writes through the app: only 503 problems with Retry-After while it is down, full service soon after.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class DatabaseRestartTests
 {
     private const int Workers = 4;

@@ -20,6 +20,7 @@ namespace ClaimTracker.Tests.Faults;
 /// data folder of the test's own, and the server under it stopped by another process on the folder (an administrative
 /// command, a second instance, pg_ctl), killed, or starved of disk; or unable to start again.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class EmbeddedServerTests(EmbeddedTemplate template) : IClassFixture<EmbeddedTemplate>
 {
     [Fact]
@@ -257,6 +258,7 @@ public sealed class EmbeddedServerTests(EmbeddedTemplate template) : IClassFixtu
 /// Starting on the app's own PostgreSQL: right after its server was killed, beside one that never answers, with the
 /// command line's settings before the command, and as the role the app connects as, on new and earlier data folders.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class EmbeddedServerStartTests(EmbeddedTemplate template) : IClassFixture<EmbeddedTemplate>
 {
     [Fact]

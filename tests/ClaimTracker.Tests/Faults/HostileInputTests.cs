@@ -14,6 +14,7 @@ namespace ClaimTracker.Tests.Faults;
 /// document declares; every write route without a key, with a wrong or revoked one, and with a valid one; the limits
 /// of reads and writes (page size, body size). No 500 anywhere, and nothing changes unless a valid key asked for it.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class HostileInputTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     /// <summary>Each value as it goes on the wire: escaped text, or raw (percent sequences the server decodes itself).</summary>

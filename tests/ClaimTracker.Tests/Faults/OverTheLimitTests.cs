@@ -8,6 +8,7 @@ using ClaimTracker.Tests.Infrastructure;
 namespace ClaimTracker.Tests.Faults;
 
 /// <summary>Every route past its rate limit, and an import past its size limit, with limits low enough to reach.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class OverTheLimitTests(OverTheLimitTests.Factory api) : IClassFixture<OverTheLimitTests.Factory>
 {
     public sealed class Factory(PostgresServer server) : ApiFactory(server)

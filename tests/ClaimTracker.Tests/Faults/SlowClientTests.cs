@@ -12,6 +12,7 @@ namespace ClaimTracker.Tests.Faults;
 /// Clients that hold connections: one trickling its body (Kestrel's minimum request body data rate), others sending
 /// nothing or half a request. They change nothing, get the right answer, and the server keeps answering everyone else.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class SlowClientTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(45);

@@ -8,6 +8,7 @@ using Dapper;
 namespace ClaimTracker.Tests.Faults;
 
 /// <summary>Reads and writes held up past the statement timeout: 503 problems with Retry-After, and the writes leave nothing.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class StatementTimeoutTests(StatementTimeoutTests.Factory api) : IClassFixture<StatementTimeoutTests.Factory>
 {
     public sealed class Factory(PostgresServer server) : ApiFactory(server)

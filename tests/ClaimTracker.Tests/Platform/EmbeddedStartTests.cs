@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace ClaimTracker.Tests.Platform;
 
 /// <summary>The README's run command path: no connection string, so the app runs its own PostgreSQL.</summary>
+[Trait("Category", "EndToEnd")]
 public sealed class EmbeddedStartTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), $"claimtracker-embedded-{Guid.NewGuid():N}");
