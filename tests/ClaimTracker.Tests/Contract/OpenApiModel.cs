@@ -144,6 +144,15 @@ public sealed class Schema(JsonElement document, JsonElement node)
 
     public IReadOnlyList<string> EnumStrings => [.. (Enum ?? []).Where(v => v.ValueKind == JsonValueKind.String).Select(v => v.GetString()!)];
 
+    public decimal? Minimum => Number("minimum");
+
+    public decimal? Maximum => Number("maximum");
+
+    public string? Pattern => Core.IsEmpty ? null : Core._node.TryGetProperty("pattern", out var p) ? p.GetString() : null;
+
+    private decimal? Number(string keyword) =>
+        !Core.IsEmpty && Core._node.TryGetProperty(keyword, out var n) && n.ValueKind == JsonValueKind.Number && n.TryGetDecimal(out var d) ? d : null;
+
     public string? Format => Core.IsEmpty ? null : Core._node.TryGetProperty("format", out var f) ? f.GetString() : null;
 
     public IReadOnlyDictionary<string, Schema> Properties =>

@@ -108,6 +108,11 @@ public sealed class RequestGenerator(OpenApiModel model, Gen gen, FuzzWorld worl
         var draft = new Draft(operation);
         foreach (var p in operation.PathParameters) draft.PathValues[p.Name] = SchemaScalar(p.Schema, p.Name);
         foreach (var p in operation.QueryParameters.Where(p => p.Required || gen.Chance(0.3))) draft.SetQuery(p.Name, SchemaScalar(p.Schema, p.Name));
+        // A required header is sent: If-Match as "*" (any version), which its pattern allows.
+        foreach (var p in operation.Parameters.Where(p => p.In == "header" && p.Required))
+        {
+            draft.Headers[p.Name] = p.Name == "If-Match" ? "*" : SchemaScalar(p.Schema, p.Name);
+        }
         if (operation.Body is { } body)
         {
             draft.Body = SchemaValue(body, 0);
@@ -122,11 +127,21 @@ public sealed class RequestGenerator(OpenApiModel model, Gen gen, FuzzWorld worl
         if (schema.Types.Contains("integer"))
         {
             var ids = name == "id" ? world.ClaimIds.Concat(world.Sources.Keys).ToList() : [];
-            return (ids.Count > 0 && gen.Chance(0.7) ? gen.Pick(ids) : gen.Int(0, 1000)).ToString(CultureInfo.InvariantCulture);
+            // Within the declared bounds: a value the schema allows (the mutations break bounds on purpose).
+            var low = (long)Math.Max(schema.Minimum ?? 0, 0);
+            var high = (long)Math.Min(schema.Maximum ?? 1000, 1000);
+            return (ids.Count > 0 && gen.Chance(0.7) ? gen.Pick(ids) : gen.Int((int)low, (int)high + 1)).ToString(CultureInfo.InvariantCulture);
         }
         if (schema.Types.Contains("boolean")) return gen.Pick("true", "false");
         if (schema.Format == "date") return gen.Day(gen.Int(1990, 2030));
-        return gen.Text(1, 2);
+        var text = gen.Text(1, 2);
+        if (schema.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
+        {
+            // A pattern's words (cursors, ETags) are rarely met by prose: a word of letters is, for the patterns here.
+            text = gen.Word();
+            if (!System.Text.RegularExpressions.Regex.IsMatch(text, pattern)) text = "x";
+        }
+        return text;
     }
 
     private JsonNode? SchemaValue(Schema schema, int depth)
