@@ -68,7 +68,7 @@ public static class Loader
         await CopySourcesAsync(db, corpus, properties, curatorId);
         Log($"rows copied: {options.Sources:N0} sources, {options.Passages:N0} passages, {options.Claims:N0} claims staged ({step.Elapsed.TotalSeconds:F0} s)");
 
-        // The search document, computed as the bulk import computes it (claim_words, claim_search).
+        // The search document and the as-of time, computed as the bulk import computes them (claim_search, claim_as_of_from).
         step.Restart();
         var columns = string.Join(", ", ClaimColumns);
         var staged = string.Join(", ", ClaimColumns.Select(c => "c." + c));
@@ -79,10 +79,14 @@ public static class Loader
                 where e.claim_id between {lo} and {hi}
                 group by e.claim_id
             )
-            insert into claims (id, {columns}, created_by, updated_by, search)
+            insert into claims (id, {columns}, created_by, updated_by, search, as_of, as_of_basis)
             select c.id, {staged}, {curatorId}, {curatorId},
-                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note)
+                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note),
+                   claim_as_of_from(v.valid, c.stated_on, c.stated_precision, r.published_on, r.published_precision),
+                   claim_as_of_basis_from(v.valid, c.stated_on, r.published_on)
             from bench_claims c left join passage_text t on t.claim_id = c.id
+            cross join lateral (select claim_valid_range(c.valid_from, c.valid_to, c.valid_to_precision) as valid) v
+            left join lateral claim_earliest_report(c.id) r on true
             where c.id between {lo} and {hi}
             """);
         await ExecAsync(db, "drop table bench_claims");
@@ -145,7 +149,7 @@ public static class Loader
     internal static readonly string[] ClaimColumns = [.. Sample().Columns().Select(c => c.Column)];
 
     private static ClaimFields Sample() => new(0, new PropertyDetail(0, "", "", PropertyType.Text, null, true, null, 0),
-        new ClaimValueInput(ValueKind.Unknown), null, null, null, null, null, null, ClaimStatus.Draft, null, ClaimRank.Normal);
+        ValueMeaning.Plain(new ClaimValueInput(ValueKind.Unknown)), null, null, null, null, null, null, ClaimStatus.Draft, null, ClaimRank.Normal);
 
     /// <summary>Adds the corpus's properties the migrations do not have; returns every one by key, as the product reads them.</summary>
     public static async Task<Dictionary<string, PropertyDetail>> PropertiesAsync(NpgsqlDataSource db)
@@ -332,7 +336,7 @@ public static class Loader
 
     /// <summary>The claim as the product would store it: ClaimFields.Columns is the list every product write uses.</summary>
     public static ClaimFields Fields(ClaimDoc c, IReadOnlyDictionary<string, PropertyDetail> properties) => new(
-        c.Subject.Id, properties[c.Property.Key], c.Value,
+        c.Subject.Id, properties[c.Property.Key], ValueMeaning.Plain(c.Value),
         PartialDate.ParseOrNull(c.ValidFrom ?? c.ValidAt), PartialDate.ParseOrNull(c.ValidTo ?? c.ValidAt), PartialDate.ParseOrNull(c.StatedOn),
         c.Asserter?.Id, c.Location, c.Note, c.Status, c.RetractedReason, ClaimRank.Normal);
 

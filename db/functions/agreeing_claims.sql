@@ -1,6 +1,7 @@
 -- The claims that agree with a claim: sought among its subject and property through the same GiST indexes as
--- conflicting_pairs (overlapping valid time and value range, or the same date period and modifier), or by
--- equality on the stance's proposition or the text; claims_comparable and claims_agree decide.
+-- conflicting_pairs (the as-of time within the property's window, and overlapping value ranges or date constraints,
+-- or the same due day), or by equality on the stance's proposition or the text; claims_comparable and claims_agree
+-- decide. Claims a curator linked as contradicting never agree.
 create or replace function agreeing_claims(claim bigint) returns table (id bigint)
 language sql stable as $$
     select y.id
@@ -8,14 +9,19 @@ language sql stable as $$
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'quantity' and y.value_kind = 'quantity'
-          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+          and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
           and y.value_range && x.value_range
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
-          and x.value_kind = 'time' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-          and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-          and y.time_range && x.time_range
+          and x.value_kind = 'time' and y.value_kind = 'time'
+          and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+          and y.time_constraint && x.time_constraint
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'time' and y.value_kind = 'time' and upper(y.time_range) = upper(x.time_range)
+          and not (y.time_constraint && x.time_constraint)
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'

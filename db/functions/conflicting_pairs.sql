@@ -1,37 +1,60 @@
--- Every pair involving the given claims that conflicts now, by value rule or by explicit link, with its scope.
--- Each branch seeks, per claim, only the claims that can conflict with it under its rule (as index conditions over
--- the GiST indexes of migration 0003), then asks claims_comparable whether the two may be compared at all. A
--- per-claim index seek however many claims are given: a hash join over a whole group would compare every pair in
--- it, so each seek is a LATERAL subquery kept apart by OFFSET 0 (which stops the planner from flattening it).
-create or replace function conflicting_pairs(ids bigint[]) returns table (claim_a bigint, claim_b bigint, rule text, scope text)
+-- Every pair involving the given claims that conflicts now, by value rule, by breakdown or by explicit link, with its
+-- scope and how sure it is (conflict_certainty). Each branch seeks, per claim, only the claims that can conflict with it
+-- under its rule (as index conditions over the GiST indexes of migration 0009: subject and property, the as-of time
+-- widened by the property's window, the value range or the date's constraint), then asks claims_comparable whether
+-- the two may be compared at all. A per-claim index seek however many claims are given: a hash join over a whole group
+-- would compare every pair in it, so each seek is a LATERAL subquery kept apart by OFFSET 0. Valid times are tested
+-- inline before claims_comparable: that function is not inlined (it reads the property), and the cheap test spares it
+-- the neighbours that the as-of window lets through (a figure for 1999 sees the figures for 1998 and 2000).
+drop function if exists conflicting_pairs(bigint[]);
+create function conflicting_pairs(ids bigint[])
+returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty text, certainty_reason text)
 language sql stable as $$
     with found as (
-        -- quantity: at an overlapping time, the other range lies wholly below or wholly above this one
+        -- quantity: the other range lies wholly below or wholly above this one (in one unit)
         select x.id as xid, y.id as yid, 'quantity' as rule
         from claims x cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
+              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
               and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
         ) y
         where x.id = any(ids) and x.value_kind = 'quantity'
         union all
-        -- time: at an overlapping valid time, the other period ends before this one starts, or starts after it ends
+        -- time, a moment: what the two say of the moment cannot both hold ("on 29 August" and "in September"; "by June"
+        -- and "in September")
         select x.id, y.id, 'time'
         from claims x cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
-              and y.status <> 'retracted' and y.value_kind = 'time' and y.time_modifier = x.time_modifier
-              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
-              and (y.time_range << x.time_range or y.time_range >> x.time_range)
+              and y.status <> 'retracted' and y.value_kind = 'time'
+              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and (y.time_constraint << x.time_constraint or y.time_constraint >> x.time_constraint)
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
         ) y
         where x.id = any(ids) and x.value_kind = 'time'
+          and (select p.time_semantics from properties p where p.id = x.property_id) = 'moment'
+        union all
+        -- time, a due date: two deadlines for one thing that fall due on different days
+        select x.id, y.id, 'time'
+        from claims x cross join lateral (
+            select y.id from claims y
+            where y.subject_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'time'
+              and upper(y.time_range) <> upper(x.time_range)
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and claims_comparable(x, y)
+            offset 0
+        ) y
+        where x.id = any(ids) and x.value_kind = 'time'
+          and (select p.time_semantics from properties p where p.id = x.property_id) = 'due'
         union all
         -- none against a value: one claim says there is none, the other states a value (a range admitting 0 does not)
         select x.id, y.id, 'none_vs_value'
@@ -40,6 +63,7 @@ language sql stable as $$
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind not in ('none', 'unknown')
               and not coalesce(y.value_range @> 0::numeric, false)
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
         ) y
@@ -50,6 +74,7 @@ language sql stable as $$
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'none'
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
         ) y
@@ -62,10 +87,53 @@ language sql stable as $$
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'stance'
               and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
         ) y
         where x.id = any(ids) and x.value_kind = 'stance'
+        union all
+        -- breakdown: the parts of a whole add up to more than the whole can be (the least each part allows, summed,
+        -- above the most the whole allows); the whole is paired with each of its parts
+        select w.id, part.id, 'breakdown'
+        from (select distinct coalesce(x.part_of, x.id) as whole from claims x where x.id = any(ids)) g
+        join claims w on w.id = g.whole and w.status <> 'retracted' and w.value_kind = 'quantity'
+        join claims part on part.part_of = w.id and part.status <> 'retracted' and part.value_kind = 'quantity'
+        where (select sum(lower(p.value_range)) from claims p
+               where p.part_of = w.id and p.status <> 'retracted' and p.value_kind = 'quantity') > upper(w.value_range)
+        union all
+        -- a narrower subject's figure above its broader subject's total for the same property at a comparable time
+        -- (for counts: properties whose figures are never negative)
+        select x.id, y.id, 'exceeds_broader'
+        from claims x join subjects s on s.id = x.subject_id
+        cross join lateral (
+            select y.id from claims y
+            where y.subject_id = s.broader_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'quantity'
+              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and y.value_range << x.value_range
+              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and claims_comparable_in_time(x, y)
+            offset 0
+        ) y
+        where x.id = any(ids) and x.value_kind = 'quantity' and s.broader_id is not null
+          and (select p.non_negative from properties p where p.id = x.property_id)
+        union all
+        select y.id, x.id, 'exceeds_broader'
+        from claims x cross join lateral (
+            select y.id from subjects n join claims y on y.subject_id = n.id
+            where n.broader_id = x.subject_id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'quantity'
+              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and y.value_range >> x.value_range
+              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and claims_comparable_in_time(x, y)
+            offset 0
+        ) y
+        where x.id = any(ids) and x.value_kind = 'quantity'
+          and (select p.non_negative from properties p where p.id = x.property_id)
     ),
     pairs as (
         select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority
@@ -76,8 +144,13 @@ language sql stable as $$
         join claims f on f.id = l.from_claim and f.status <> 'retracted'
         join claims t on t.id = l.to_claim and t.status <> 'retracted'
         where l.from_claim = any(ids) or l.to_claim = any(ids)
+    ),
+    chosen as (
+        select distinct on (a, b) a, b, rule from pairs order by a, b, priority
     )
-    select distinct on (a, b) a, b, rule, conflict_scope(a, b)
-    from pairs
-    order by a, b, priority
+    select c.a, c.b, c.rule, conflict_scope(c.a, c.b), k.certainty, k.reason
+    from chosen c
+    join claims x on x.id = c.a
+    join claims y on y.id = c.b
+    cross join lateral conflict_certainty(x, y, c.rule) k
 $$;

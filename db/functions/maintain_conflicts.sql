@@ -23,17 +23,20 @@ begin
         select * from conflicting_pairs(ids)
     ),
     opened as (
-        insert into conflicts as f (claim_a, claim_b, rule, scope, updated_by)
-        select claim_a, claim_b, rule, scope, curator from current
+        insert into conflicts as f (claim_a, claim_b, rule, scope, certainty, certainty_reason, updated_by)
+        select claim_a, claim_b, rule, scope, certainty, certainty_reason, curator from current
         on conflict (claim_a, claim_b) do update set
             rule = excluded.rule,
             scope = excluded.scope,
+            certainty = excluded.certainty,
+            certainty_reason = excluded.certainty_reason,
             status = case when f.status = 'closed' then 'open' else f.status end,
             closed_reason = null,
             version = f.version + 1,
             updated_at = now(),
             updated_by = excluded.updated_by
         where f.status = 'closed' or f.rule <> excluded.rule or f.scope <> excluded.scope
+           or f.certainty <> excluded.certainty or f.certainty_reason is distinct from excluded.certainty_reason
         returning f.id
     ),
     closed as (

@@ -42,6 +42,11 @@ public enum EvidenceStance { Supports, Refutes }
 /// <param name="Stance">Whether the asserter affirms or denies the proposition (stance).</param>
 /// <param name="Proposition">The proposition affirmed or denied (stance), worded positively: "US withdrawal from Iraq was discussed".</param>
 /// <param name="StatedAs">The original wording: "about 2,500", "by September 2026".</param>
+/// <param name="Expression">The figure or date as the report states it, for the server to read (quantity, time): "more than 40",
+/// "dozens", "most of the 2,500", "rund 2.400"; "by the end of 2026", "late 2026", "22-23 July 2024", "earlier this month"
+/// (placed against the report's date). Its bounds or its period come from docs/figures.md and docs/dates.md; fields sent
+/// beside it (amount, bounds, tolerance, date, modifier) override what it reads as.</param>
+/// <param name="Language">The language of the expression (en, de, fr); by default the supporting source's.</param>
 public sealed record ClaimValueInput(
     ValueKind Kind,
     decimal? Amount = null,
@@ -55,7 +60,9 @@ public sealed record ClaimValueInput(
     string? Text = null,
     Stance? Stance = null,
     string? Proposition = null,
-    string? StatedAs = null)
+    string? StatedAs = null,
+    string? Expression = null,
+    string? Language = null)
 {
     /// <summary>The largest figure a claim may state, either sign: a quadrillion.</summary>
     public const decimal Largest = 1_000_000_000_000_000m;
@@ -74,7 +81,13 @@ public sealed record ClaimValueInput(
         public Validator()
         {
             RuleFor(v => v.Kind).IsInEnum();
-            When(v => v.Kind == ValueKind.Quantity, () =>
+            RuleFor(v => v.Expression).Null().When(v => v.Kind is not (ValueKind.Quantity or ValueKind.Time))
+                .WithMessage("is only for quantity and time values.");
+            RuleFor(v => v.Expression).Must(e => e!.Trim().Length > 0).When(v => v.Expression is not null).WithMessage("must not be blank.");
+            RuleFor(v => v.Expression).MaximumLength(200);
+            RuleFor(v => v.Language).MaximumLength(2).Matches("^[a-z]{2}$").WithMessage("must be a two-letter language code: en, de or fr.");
+            // An expression is read by the server; what it reads as is checked when it is read (ClaimValues).
+            When(v => v.Kind == ValueKind.Quantity && v.Expression is null, () =>
             {
                 RuleFor(v => v.Amount).NotNull()
                     .When(v => v.EffectiveApproximation is Claims.Approximation.Exact or Claims.Approximation.Approximate)
@@ -110,7 +123,7 @@ public sealed record ClaimValueInput(
                 RuleFor(v => v.Approximation).Null().WithMessage("is only for quantity values.");
                 RuleFor(v => v.Tolerance).Null().WithMessage("is only for quantity values.");
             });
-            RuleFor(v => v.Date).NotEmpty().When(v => v.Kind == ValueKind.Time).WithMessage("is required for a time value.");
+            RuleFor(v => v.Date).NotEmpty().When(v => v.Kind == ValueKind.Time && v.Expression is null).WithMessage("or expression is required for a time value.");
             RuleFor(v => v.Date).PartialDate();
             RuleFor(v => v.Date).Null().When(v => v.Kind != ValueKind.Time).WithMessage("is only for time values.");
             RuleFor(v => v.Modifier).Null().When(v => v.Kind != ValueKind.Time).WithMessage("is only for time values.");
@@ -153,7 +166,12 @@ public sealed record ClaimValueInput(
 /// <summary>A claim's value as stored, with the range it covers once its bounds and approximation are applied.</summary>
 /// <param name="Low">The least figure the claim allows (quantity); null when unbounded.</param>
 /// <param name="High">The most the claim allows (quantity); null when unbounded.</param>
-/// <param name="Precision">How precisely the date is known (time).</param>
+/// <param name="Date">The date (time) as a day, month or year: the period itself, or the narrowest one that holds it ("2026" for late 2026).</param>
+/// <param name="Precision">How precisely the date is known (time): day, month or year.</param>
+/// <param name="Period">The date's period exactly as stated (time): a week, a quarter, "late 2026", a span of days, with its time of day.</param>
+/// <param name="Expression">The figure or date as the curator typed it from the report, when the server read it.</param>
+/// <param name="Reading">How the server read the expression, in words, naming the table row (docs/figures.md) or the form (docs/dates.md).</param>
+/// <param name="Hedge">The row of the figure table the expression was read by ("more_than", "dozens", ...), and the table's version.</param>
 public sealed record ClaimValueView(
     ValueKind Kind,
     decimal? Amount,
@@ -170,7 +188,30 @@ public sealed record ClaimValueView(
     string? Text,
     Stance? Stance,
     string? Proposition,
-    string? StatedAs);
+    string? StatedAs,
+    PeriodView? Period = null,
+    string? Expression = null,
+    string? Reading = null,
+    HedgeView? Hedge = null);
+
+/// <param name="Key">The row of the figure table (docs/figures.md): more_than, nearly, dozens, most_of, ...</param>
+/// <param name="Table">The version of the table.</param>
+public sealed record HedgeView(string Key, int Table);
+
+/// <summary>A date's period as the report states it.</summary>
+/// <param name="Start">Its first day.</param>
+/// <param name="End">Its last day.</param>
+/// <param name="Precision">day, week, month, quarter, half, third, year, decade, or span (a run of days).</param>
+/// <param name="Display">For people: "late 2026", "22-23 July 2024", "September 2026".</param>
+/// <param name="Part">The part of a larger period it names: early, mid, late, beginning, end, first_half, q3, ...</param>
+/// <param name="Approximate">The report hedges the date ("around the end of 2026"): a near miss is then only a possible conflict.</param>
+/// <param name="TimeOfDay">The local time of day, when the report gives one (HH:MM).</param>
+/// <param name="UtcOffsetMinutes">The offset of that time's zone from UTC, when known (Baghdad: 180).</param>
+/// <param name="Resolution">How a relative date, or a day without its year, was placed against the report's date.</param>
+/// <param name="Due">For a deadline, the day it is due: the period's last day ("by 2026" is due on 31 December 2026).</param>
+public sealed record PeriodView(
+    DateOnly Start, DateOnly End, PeriodPrecision Precision, string Display, string? Part, bool Approximate,
+    string? TimeOfDay, int? UtcOffsetMinutes, string? Resolution, DateOnly? Due);
 
 public sealed record ClaimProperty(string Key, string Label, PropertyType ValueType, string? Unit);
 
@@ -193,6 +234,9 @@ public sealed record EvidenceView(
 /// <param name="Conflicts">The claim's conflicts that are not closed.</param>
 /// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
 /// <param name="NeedsReview">True when a corrected source text left none of the claim's supporting passages exact or moved.</param>
+/// <param name="AsOf">As of when the value holds: the valid time, else when it was said, else the report's date; null when nothing dates it.</param>
+/// <param name="Attribution">The voices the claim comes through, outermost first; the last is the asserter. Empty for the source's own voice.</param>
+/// <param name="PartOf">The claim this one is a part of (a breakdown), if any.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -215,11 +259,26 @@ public sealed record ClaimDetail(
     string CreatedBy,
     DateTime CreatedAt,
     string UpdatedBy,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    AsOfView? AsOf = null,
+    VoiceView[]? Attribution = null,
+    long? PartOf = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";
 }
+
+public enum AsOfBasis { Valid, Stated, Published }
+
+/// <summary>As of when the claim's value holds, and what that rests on.</summary>
+/// <param name="Start">The first day of the as-of period.</param>
+/// <param name="End">Its last day.</param>
+/// <param name="Basis">valid (its valid time), stated (when it was said), or published (its report's date).</param>
+public sealed record AsOfView(DateOnly Start, DateOnly End, AsOfBasis Basis);
+
+/// <summary>A voice of a claim's attribution.</summary>
+/// <param name="Anonymous">An unnamed speaker, kept with the report's description as its name.</param>
+public sealed record VoiceView(long Id, string Name, bool Anonymous);
 
 /// <summary>Claims in words: "US forces in Iraq: troop count about 2,500 troops (April 2024)".</summary>
 public static class ClaimText

@@ -22,6 +22,12 @@ public static class ClaimQuery
                c.value_kind, c.amount, c.lower_bound, c.upper_bound, c.unit, c.approximation, c.tolerance,
                lower(c.value_range) as range_low, upper(c.value_range) as range_high,
                c.time_on, c.time_precision, c.time_modifier, c.text_value, c.stance, c.proposition, c.stated_as,
+               upper(c.time_range) as time_end, c.time_part, c.time_approximate, c.time_of_day, c.time_utc_offset, c.time_resolution,
+               c.time_display, c.value_expression, c.hedge, c.hedge_table, c.value_reading, c.part_of,
+               lower(c.as_of) as as_of_start, upper(c.as_of) as as_of_end, c.as_of_basis, p.time_semantics,
+               (select coalesce(json_agg(json_build_object('id', v.id, 'name', v.name, 'anonymous', v.anonymous) order by t.position), '[]')
+                from claim_attributions t join subjects v on v.id = t.subject_id where t.claim_id = c.id)::text as attribution,
+               a.anonymous as asserted_by_anonymous,
                c.valid_from, c.valid_from_precision, c.valid_to, c.valid_to_precision, c.stated_on, c.stated_precision,
                c.asserted_by, a.name as asserted_by_name, c.location, c.note,
                c.status, c.retracted_reason, c.rank, c.version,
@@ -38,7 +44,8 @@ public static class ClaimQuery
                 join sources so on so.id = e.source_id
                 where e.claim_id = c.id)::text as evidence,
                (select coalesce(json_agg(json_build_object(
-                        'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope,
+                        'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope, 'certainty', f.certainty,
+                        'certaintyReason', f.certainty_reason,
                         'otherClaimId', case when f.claim_a = c.id then f.claim_b else f.claim_a end) order by f.id), '[]')
                 from conflicts f
                 where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts,
@@ -108,28 +115,78 @@ internal sealed class ClaimRow
     public string Evidence { get; init; } = "[]";
     public string Conflicts { get; init; } = "[]";
     public bool NeedsReview { get; init; }
+    public DateOnly? TimeEnd { get; init; }
+    public string? TimePart { get; init; }
+    public bool TimeApproximate { get; init; }
+    public TimeOnly? TimeOfDay { get; init; }
+    public int? TimeUtcOffset { get; init; }
+    public string? TimeResolution { get; init; }
+    public string? TimeDisplay { get; init; }
+    public string? ValueExpression { get; init; }
+    public string? Hedge { get; init; }
+    public int? HedgeTable { get; init; }
+    public string? ValueReading { get; init; }
+    public long? PartOf { get; init; }
+    public DateOnly? AsOfStart { get; init; }
+    public DateOnly? AsOfEnd { get; init; }
+    public string? AsOfBasis { get; init; }
+    public string TimeSemantics { get; init; } = "moment";
+    public string Attribution { get; init; } = "[]";
+    public bool? AssertedByAnonymous { get; init; }
 
-    private sealed record ConflictJson(long Id, string Status, string Rule, string Scope, long OtherClaimId);
+    private sealed record ConflictJson(long Id, string Status, string Rule, string Scope, string Certainty, string? CertaintyReason, long OtherClaimId);
+
+    private sealed record VoiceJson(long Id, string Name, bool Anonymous);
+
+    /// <summary>The stored period of a time value: any length, as the report stated it.</summary>
+    private Period? StoredPeriod => TimeOn is { } start && TimePrecision is { } precision && TimeEnd is { } end
+        ? new Period(start, end, DbEnum.Parse<PeriodPrecision>(precision), TimeDisplay ?? "", TimePart, TimeApproximate, TimeOfDay, TimeUtcOffset, TimeResolution)
+        : null;
+
+    /// <summary>The date as a day, month or year: the period itself, or the narrowest that holds it.</summary>
+    private PartialDate? Enclosing => StoredPeriod?.Enclosing();
 
     private sealed record EvidenceJson(
         long PassageId, string Stance, int Start, int End, string Exact, string Prefix, string Suffix, int Revision, string State,
         long SourceId, string Title, string? Outlet, DateOnly? PublishedOn, string? PublishedPrecision);
 
-    public ClaimValueView Value => new(
-        DbEnum.Parse<ValueKind>(ValueKind), Amount, LowerBound, UpperBound, Unit, DbEnum.ParseOrNull<Approximation>(Approximation), Tolerance,
-        RangeLow, RangeHigh, PartialDate.FromDb(TimeOn, TimePrecision)?.ToString(), DbEnum.ParseOrNull<DatePrecision>(TimePrecision),
-        DbEnum.ParseOrNull<TimeModifier>(TimeModifier), TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs);
+    public ClaimValueView Value
+    {
+        get
+        {
+            var period = StoredPeriod;
+            var modifier = DbEnum.ParseOrNull<TimeModifier>(TimeModifier);
+            var due = period is null ? (DateOnly?)null
+                : TimeSemantics == "due" || modifier == Claims.TimeModifier.By ? period.End.AddDays(-1) : null;
+            return new(
+                DbEnum.Parse<ValueKind>(ValueKind), Amount, LowerBound, UpperBound, Unit, DbEnum.ParseOrNull<Approximation>(Approximation), Tolerance,
+                RangeLow, RangeHigh, Enclosing?.ToString(), Enclosing?.Precision,
+                modifier, TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs,
+                period is null ? null : new PeriodView(period.Start, period.End.AddDays(-1), period.Precision, period.Display, period.Part,
+                    period.Approximate, period.TimeOfDay?.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture), period.UtcOffsetMinutes,
+                    period.Resolution, due),
+                ValueExpression, ValueReading, Hedge is { } hedge ? new HedgeView(hedge, HedgeTable ?? 0) : null);
+        }
+    }
+
+    /// <summary>The claim's voices, outermost first: its attribution chain, or its asserter alone.</summary>
+    public VoiceView[] Voices =>
+        JsonSerializer.Deserialize<VoiceJson[]>(Attribution, JsonSerializerOptions.Web) is { Length: > 0 } chain
+            ? [.. chain.Select(v => new VoiceView(v.Id, v.Name, v.Anonymous))]
+            : AssertedBy is { } a ? [new VoiceView(a, AssertedByName!, AssertedByAnonymous == true)] : [];
 
     /// <summary>The stored fields, as a write reads them back to change them.</summary>
     public ClaimFields Fields(PropertyDetail property) => new(
         SubjectId, property,
-        new ClaimValueInput(
-            DbEnum.Parse<ValueKind>(ValueKind), Amount, LowerBound, UpperBound, Unit, DbEnum.ParseOrNull<Approximation>(Approximation), Tolerance,
-            PartialDate.FromDb(TimeOn, TimePrecision)?.ToString(), DbEnum.ParseOrNull<TimeModifier>(TimeModifier),
-            TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs),
+        new ValueMeaning(
+            new ClaimValueInput(
+                DbEnum.Parse<ValueKind>(ValueKind), Amount, LowerBound, UpperBound, Unit, DbEnum.ParseOrNull<Approximation>(Approximation), Tolerance,
+                Enclosing?.ToString(), DbEnum.ParseOrNull<TimeModifier>(TimeModifier),
+                TextValue, DbEnum.ParseOrNull<Stance>(Stance), Proposition, StatedAs, ValueExpression),
+            Hedge, HedgeTable, ValueReading, StoredPeriod),
         PartialDate.FromDb(ValidFrom, ValidFromPrecision), PartialDate.FromDb(ValidTo, ValidToPrecision),
         PartialDate.FromDb(StatedOn, StatedPrecision), AssertedBy, Location, Note,
-        DbEnum.Parse<ClaimStatus>(Status), RetractedReason, DbEnum.Parse<ClaimRank>(Rank));
+        DbEnum.Parse<ClaimStatus>(Status), RetractedReason, DbEnum.Parse<ClaimRank>(Rank), PartOf, [.. Voices.Select(v => v.Id)]);
 
     public ValidTime? Valid => ValidFrom is null && ValidTo is null
         ? null
@@ -160,9 +217,12 @@ internal sealed class ClaimRow
                 e.Revision, DbEnum.Parse<AnchorState>(e.State), new PassageSource(e.SourceId, e.Title, e.Outlet, DateView.FromDb(e.PublishedOn, e.PublishedPrecision))))],
             [.. (JsonSerializer.Deserialize<ConflictJson[]>(Conflicts, JsonSerializerOptions.Web) ?? []).Select(f => new ConflictRef(
                 f.Id, DbEnum.Parse<ConflictStatus>(f.Status), DbEnum.Parse<ConflictRule>(f.Rule), DbEnum.Parse<ConflictScope>(f.Scope),
-                f.OtherClaimId, $"/conflicts/{f.Id}"))],
+                f.OtherClaimId, $"/conflicts/{f.Id}", DbEnum.Parse<ConflictCertainty>(f.Certainty), f.CertaintyReason))],
             null,
             NeedsReview,
-            CreatedBy, CreatedAt, UpdatedBy, UpdatedAt);
+            CreatedBy, CreatedAt, UpdatedBy, UpdatedAt,
+            AsOfStart is { } asOf ? new AsOfView(asOf, AsOfEnd!.Value.AddDays(-1), DbEnum.Parse<AsOfBasis>(AsOfBasis!)) : null,
+            Voices,
+            PartOf);
     }
 }

@@ -12,10 +12,12 @@ using NpgsqlTypes;
 namespace ClaimTracker.Api.Claims;
 
 /// <summary>Every writable field of a claim, resolved: what an insert or an update writes.</summary>
+/// <param name="Meaning">The value as read: from an expression ("more than 40", "late 2026") or as given.</param>
+/// <param name="Attribution">The chain of voices, outermost first (subject ids); its last is <see cref="AssertedBy"/>.</param>
 public sealed record ClaimFields(
     long SubjectId,
     PropertyDetail Property,
-    ClaimValueInput Value,
+    ValueMeaning Meaning,
     PartialDate? ValidFrom,
     PartialDate? ValidTo,
     PartialDate? StatedOn,
@@ -24,8 +26,12 @@ public sealed record ClaimFields(
     string? Note,
     ClaimStatus Status,
     string? RetractedReason,
-    ClaimRank Rank)
+    ClaimRank Rank,
+    long? PartOf = null,
+    long[]? Attribution = null)
 {
+    public ClaimValueInput Value => Meaning.Value;
+
     /// <returns>Why the fields do not fit together (the value against its property, the valid time), or null.</returns>
     public FieldFailure? Check()
     {
@@ -37,7 +43,7 @@ public sealed record ClaimFields(
     /// <summary>The claim's stored columns and their values: the one list that inserts, updates and bulk copies write.</summary>
     public IReadOnlyList<(string Column, object? Value, NpgsqlDbType Type)> Columns()
     {
-        var time = PartialDate.ParseOrNull(Value.Date);
+        var period = Value.Kind == ValueKind.Time ? Meaning.Period : null;
         return
         [
             ("subject_id", SubjectId, NpgsqlDbType.Bigint),
@@ -49,8 +55,20 @@ public sealed record ClaimFields(
             ("unit", Value.Kind == ValueKind.Quantity ? Value.Unit?.Trim() ?? Property.Unit : null, NpgsqlDbType.Text),
             ("approximation", Value.EffectiveApproximation.Db(), NpgsqlDbType.Text),
             ("tolerance", Value.Tolerance, NpgsqlDbType.Numeric),
-            ("time_on", time?.Start, NpgsqlDbType.Date),
-            ("time_precision", time?.PrecisionName, NpgsqlDbType.Text),
+            ("time_on", period?.Start, NpgsqlDbType.Date),
+            ("time_precision", period?.Precision.Db(), NpgsqlDbType.Text),
+            ("time_range", period is null ? null : new NpgsqlRange<DateOnly>(period.Start, true, period.End, false), NpgsqlDbType.DateRange),
+            ("time_part", period?.Part, NpgsqlDbType.Text),
+            ("time_approximate", period?.Approximate ?? false, NpgsqlDbType.Boolean),
+            ("time_of_day", period?.TimeOfDay, NpgsqlDbType.Time),
+            ("time_utc_offset", period?.UtcOffsetMinutes, NpgsqlDbType.Integer),
+            ("time_resolution", period?.Resolution, NpgsqlDbType.Text),
+            ("time_display", period?.Display, NpgsqlDbType.Text),
+            ("value_expression", Value.Expression?.Trim(), NpgsqlDbType.Text),
+            ("hedge", Meaning.Hedge, NpgsqlDbType.Text),
+            ("hedge_table", Meaning.HedgeTable, NpgsqlDbType.Integer),
+            ("value_reading", Meaning.Reading, NpgsqlDbType.Text),
+            ("part_of", PartOf, NpgsqlDbType.Bigint),
             ("time_modifier", Value.Kind == ValueKind.Time ? (Value.Modifier ?? TimeModifier.On).Db() : null, NpgsqlDbType.Text),
             ("text_value", Value.Text, NpgsqlDbType.Text),
             ("stance", Value.Stance.Db(), NpgsqlDbType.Text),
@@ -80,7 +98,7 @@ public sealed record ClaimFields(
     }
 
     private static readonly ClaimFields Empty = new(0, new PropertyDetail(0, "", "", PropertyType.Text, null, true, null, 0),
-        new ClaimValueInput(ValueKind.Unknown), null, null, null, null, null, null, ClaimStatus.Draft, null, ClaimRank.Normal);
+        ValueMeaning.Plain(new ClaimValueInput(ValueKind.Unknown)), null, null, null, null, null, null, ClaimStatus.Draft, null, ClaimRank.Normal);
 
     /// <summary>The stored columns' names, in <see cref="Columns"/> order.</summary>
     public static readonly string[] ColumnNames = [.. Empty.Columns().Select(c => c.Column)];
@@ -112,6 +130,7 @@ public static class ClaimWrites
             values ({Values}, @curator_id, @curator_id)
             returning id
             """, resolved!.Fields.Parameters(w.CuratorId), w.Transaction, cancellationToken: w.Ct));
+        await AttributeAsync(w, id, resolved.Fields);
         await LinkAsync(w, id, resolved.Evidence);
         return (await FinishAsync(w, id, "created", null, null), null);
     }
@@ -159,7 +178,14 @@ public static class ClaimWrites
         if (Validation.FindNul(input, null) is { } nul) return (null, Problems.Invalid(nul, "contains the NUL character (U+0000), which text cannot hold."));
         var errors = (await Rules.ValidateAsync(input, w.Ct)).Errors.Where(e => !ClaimInputs.Unpatchable.Contains(e.PropertyName)).ToList();
         if (errors.Count > 0) return (null, Problems.Invalid(errors.GroupBy(e => e.PropertyName).ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).ToArray())));
-        var (resolved, failure) = await ClaimResolver.ResolveAsync(Lookups(w), input, evidence: false);
+        // Expressions are read against the claim's report: its first supporting source.
+        var lookups = Lookups(w);
+        var sourceId = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition("""
+            select e.source_id from claim_evidence e join sources so on so.id = e.source_id
+            where e.claim_id = @id and e.stance = 'supports' order by so.published_on nulls last, so.id limit 1
+            """, new { id = claim.Id }, w.Transaction, cancellationToken: w.Ct));
+        var report = sourceId is { } s ? await lookups.ReportAsync(s) : null;
+        var (resolved, failure) = await ClaimResolver.ResolveAsync(lookups, input, evidence: false, report: report, self: claim.Id);
         if (failure is not null) return (null, failure.ToProblem());
         return (await StoreAsync(w, claim, resolved!.Fields, "revised", reason), null);
     }
@@ -224,8 +250,17 @@ public static class ClaimWrites
                    version = version + 1, updated_by = @curator_id, updated_at = now()
             where id = @claim_id
             """, parameters, w.Transaction, cancellationToken: w.Ct));
+        await AttributeAsync(w, claim.Id, fields);
         return await FinishAsync(w, claim.Id, action, reason, claim.Detail);
     }
+
+    /// <summary>The claim's attribution chain, outermost first; none when it is a single voice or the source's own.</summary>
+    private static Task AttributeAsync(WriteContext w, long claimId, ClaimFields fields) =>
+        w.Connection.ExecuteAsync(new CommandDefinition("""
+            delete from claim_attributions where claim_id = @claimId;
+            insert into claim_attributions (claim_id, position, subject_id)
+            select @claimId, a.position, a.subject_id from unnest(@chain) with ordinality as a (subject_id, position);
+            """, new { claimId, chain = fields.Attribution is { Length: > 1 } chain ? chain : [] }, w.Transaction, cancellationToken: w.Ct));
 
     private static Task BumpAsync(WriteContext w, Locked claim) =>
         w.Connection.ExecuteAsync(new CommandDefinition("""

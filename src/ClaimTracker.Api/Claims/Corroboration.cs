@@ -12,10 +12,12 @@ public sealed record AgreeingClaim(long ClaimId, string Text, SubjectRef? Assert
 /// <summary>Where independent reports agree with a claim.</summary>
 /// <param name="Agreeing">Other claims that agree with this one.</param>
 /// <param name="Sources">Every source supporting this claim or an agreeing one.</param>
-/// <param name="IndependentSupports">How many independent voices support it. Independence follows attribution: a claim
-/// asserted by someone counts once for that asserter however many outlets relay it; a claim in a source's own voice
-/// counts once for the outlet.</param>
-/// <param name="Supporters">Those voices, by name.</param>
+/// <param name="IndependentSupports">How many independent voices support it. Independence follows attribution: a claim counts
+/// once for its original speaker (the innermost voice of its attribution chain; an anonymous speaker is a voice of its own
+/// unless a curator says it is the same as another), however many outlets relay it; a claim in a source's own voice counts
+/// once for the source's organisation: the agency it republishes (a wire copy), else the subject its outlet names, else
+/// the outlet.</param>
+/// <param name="Supporters">Those voices, by name, the one with the most supports first.</param>
 public sealed record Corroboration(AgreeingClaim[] Agreeing, PassageSource[] Sources, int IndependentSupports, string[] Supporters);
 
 public static class Corroborations
@@ -29,13 +31,16 @@ public static class Corroborations
         var supports = new[] { claim }.Concat(agreeing)
             .SelectMany(c => c.Evidence.Where(e => e.Stance == EvidenceStance.Supports).Select(e => (Claim: c, e.Source)))
             .ToList();
-        var supporters = supports
-            .Select(s => s.Claim.AssertedBy is { } a ? (Key: $"subject:{a.Id}", Name: a.Name)
-                : s.Source.Outlet is { } outlet ? (Key: $"outlet:{outlet.ToLowerInvariant()}", Name: outlet)
-                : (Key: $"source:{s.Source.Id}", Name: s.Source.Title))
-            .DistinctBy(s => s.Key)
-            .Select(s => s.Name)
-            .ToArray();
+        // Independence counts voices (claim_voice): the original speaker, or the source's own voice as the agency it
+        // republishes or the organisation its outlet is. The voice with the most supports comes first.
+        var supporters = (await connection.QueryAsync<(string Key, string Name)>(new CommandDefinition("""
+            select v.key, min(v.name) as name
+            from unnest(@ids) as c (id)
+            join claim_evidence e on e.claim_id = c.id and e.stance = 'supports'
+            cross join lateral claim_voice(c.id, e.source_id) v
+            group by v.key order by count(*) desc, min(v.name)
+            """, new { ids = new[] { claim.Id }.Concat(agreeing.Select(a => a.Id)).ToArray() }, cancellationToken: ct)))
+            .Select(s => s.Name).ToArray();
         return new Corroboration(
             [.. agreeing.Select(a => new AgreeingClaim(a.Id, a.Text, a.AssertedBy, a.Value, [.. a.Evidence.Select(e => e.Source).DistinctBy(s => s.Id)]))],
             [.. supports.Select(s => s.Source).DistinctBy(s => s.Id).OrderBy(s => s.Published?.Date).ThenBy(s => s.Id)],

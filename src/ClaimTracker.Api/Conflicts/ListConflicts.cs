@@ -13,12 +13,15 @@ namespace ClaimTracker.Api.Conflicts;
 /// <param name="Source">Conflicts in which either claim is evidenced by this source: its id, e.g. 1.</param>
 /// <param name="Status">open, acknowledged, resolved or closed. Without it, every conflict but the closed ones.</param>
 /// <param name="Scope">between_reports (two voices disagree) or internal (one voice contradicts itself in one source).</param>
+/// <param name="Certainty">certain (the two cannot both be right) or possible (they may not be about the same moment, or a hedge
+/// leaves room; certaintyReason says which). Without it, both.</param>
 public sealed record ListConflictsQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "property")] string? Property,
     [property: FromQuery(Name = "source")] Param<long>? Source,
     [property: FromQuery(Name = "status")] Param<ConflictStatus>? Status,
-    [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope);
+    [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope,
+    [property: FromQuery(Name = "certainty")] Param<ConflictCertainty>? Certainty = null);
 
 public static class ListConflicts
 {
@@ -67,6 +70,11 @@ public static class ListConflicts
         {
             p.Add("scope", scope.Db());
             conditions.Add("f.scope = @scope");
+        }
+        if (query.Certainty?.Value is { } certainty)
+        {
+            p.Add("certainty", certainty.Db());
+            conditions.Add("f.certainty = @certainty");
         }
         if (after is not null)
         {

@@ -12,9 +12,14 @@ using Npgsql;
 namespace ClaimTracker.Api.Figures;
 
 /// <summary>A claim stating the figure, with the passages of one source that support it.</summary>
+/// <param name="How">states: the figure is the claim's own ("2,500", "nearly 2,500"); admits: the claim's bounded range only
+/// allows it ("about 2,400" allows 2,160 to 2,640). Those that state it come first.</param>
 public sealed record FigureClaim(
     long ClaimId, string Text, SubjectRef Subject, ClaimProperty Property, ClaimValueView Value, SubjectRef? AssertedBy,
-    ClaimStatus Status, EvidenceView[] Passages);
+    ClaimStatus Status, EvidenceView[] Passages, FigureMatch How = FigureMatch.States);
+
+/// <summary>states: the figure is the claim's amount. admits: the claim's bounded range contains it.</summary>
+public enum FigureMatch { States, Admits }
 
 public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims);
 
@@ -49,7 +54,7 @@ public static class FindFigure
             .MapGet("/", Handle)
             .WithName("FindFigure")
             .WithSummary("Which articles support a figure")
-            .WithDescription("Every claim whose quantity contains the figure once its stated bounds and approximation are applied (\"about 2,500\" allows 2,250 to 2,750; \"hundreds\" 200 to 999), grouped by the source that reports it, with the passages. 2500 and 2,500 are the same figure. The sources come in pages, oldest published first, with the totals over every page.");
+            .WithDescription("Every claim that states the figure (its amount, hedged or not: \"nearly 2,500\"), and every claim whose bounded range admits it once its stated bounds and approximation are applied (\"about 2,400\" allows 2,160 to 2,640), each labelled how, grouped by the source that reports it, with the passages; within a source those that state it come first. 2500 and 2,500 are the same figure. The sources come in pages, oldest published first, with the totals over every page.");
 
     // The sort key of the last source returned: its published date (undated sources sort as 9999-12-31) and id.
     public sealed record Position(DateOnly Published, long Id);
@@ -116,7 +121,9 @@ public static class FindFigure
                 g.First().Evidence.Source,
                 [.. g.GroupBy(x => x.Claim.Id).Select(c => new FigureClaim(
                     c.Key, c.First().Claim.Text, c.First().Claim.Subject, c.First().Claim.Property, c.First().Claim.Value,
-                    c.First().Claim.AssertedBy, c.First().Claim.Status, [.. c.Select(x => x.Evidence)]))]))
+                    c.First().Claim.AssertedBy, c.First().Claim.Status, [.. c.Select(x => x.Evidence)],
+                    c.First().Claim.Value.Amount == figure ? FigureMatch.States : FigureMatch.Admits))
+                    .OrderBy(c => c.How).ThenBy(c => c.ClaimId)]))
             .ToArray();
         return TypedResults.Ok(new FigureResult(figure, unit, property, hits.SourceCount, hits.ClaimCount, sources, next));
     }

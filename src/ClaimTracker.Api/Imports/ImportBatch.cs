@@ -8,7 +8,7 @@ using NpgsqlTypes;
 
 namespace ClaimTracker.Api.Imports;
 
-internal sealed record SubjectRow(long Id, string Name, string? Kind, string? Description, long? BroaderId, string[] Aliases);
+internal sealed record SubjectRow(long Id, string Name, string? Kind, string? Description, long? BroaderId, string[] Aliases, bool Anonymous = false);
 
 internal sealed record SourceRow(
     long Id, long RevisionId, string Title, string? Subtitle, string? Outlet, string[] Authors, string? Url, string Language,
@@ -47,10 +47,10 @@ internal sealed class Batch
     {
         if (Subjects.Count > 0)
         {
-            await CopyAsync(connection, "subjects (id, name, kind, description, broader_id, created_by)", Subjects, s =>
+            await CopyAsync(connection, "subjects (id, name, kind, description, broader_id, anonymous, created_by)", Subjects, s =>
             [
                 (s.Id, NpgsqlDbType.Bigint), (s.Name, NpgsqlDbType.Text), (s.Kind, NpgsqlDbType.Text), (s.Description, NpgsqlDbType.Text),
-                (s.BroaderId, NpgsqlDbType.Bigint), (curatorId, NpgsqlDbType.Bigint),
+                (s.BroaderId, NpgsqlDbType.Bigint), (s.Anonymous, NpgsqlDbType.Boolean), (curatorId, NpgsqlDbType.Bigint),
             ], ct);
             await CopyAsync(connection, "subject_aliases (subject_id, alias)", Subjects.SelectMany(s => s.Aliases.Select(a => (s.Id, a))).ToList(), a =>
                 [(a.Id, NpgsqlDbType.Bigint), (a.a, NpgsqlDbType.Text)], ct);
@@ -99,25 +99,47 @@ internal sealed class Batch
             [(e.ClaimId, NpgsqlDbType.Bigint), (e.PassageId, NpgsqlDbType.Bigint), (e.SourceId, NpgsqlDbType.Bigint), (e.Stance.Db(), NpgsqlDbType.Text)], ct);
 
         var staged = string.Join(", ", ClaimFields.ColumnNames.Select(c => "c." + c));
+        var chains = Claims.Where(c => c.Fields.Attribution is { Length: > 1 })
+            .SelectMany(c => c.Fields.Attribution!.Select((subject, i) => (ClaimId: c.Id, Position: i + 1, SubjectId: subject))).ToList();
         await connection.ExecuteAsync(new CommandDefinition($"""
             with passage_text as (
                 select e.claim_id, string_agg(ps.exact, ' ' order by ps.id) as text
                 from import_evidence e join passages ps on ps.id = e.passage_id
                 group by e.claim_id
             )
-            insert into claims (id, {columns}, created_by, updated_by, search)
+            insert into claims (id, {columns}, created_by, updated_by, search, as_of, as_of_basis)
             select c.id, {staged}, @curatorId, @curatorId,
-                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note)
-            from import_claims c left join passage_text t on t.claim_id = c.id;
+                   claim_search(c.subject_id, c.property_id, c.asserted_by, claim_words(c.stated_as, c.text_value, c.proposition, c.unit, c.location), t.text, c.note),
+                   claim_as_of_from(v.valid, c.stated_on, c.stated_precision, pub.published_on, pub.published_precision),
+                   claim_as_of_basis_from(v.valid, c.stated_on, pub.published_on)
+            from import_claims c
+            left join passage_text t on t.claim_id = c.id
+            cross join lateral (select claim_valid_range(c.valid_from, c.valid_to, c.valid_to_precision) as valid) v
+            -- the earliest dated supporting source, for the claims with no valid time and no statement date (claim_as_of)
+            left join lateral (
+                select so.published_on, so.published_precision from import_evidence e join sources so on so.id = e.source_id
+                where e.claim_id = c.id and e.stance = 'supports' and so.published_on is not null
+                order by so.published_on, so.id limit 1
+            ) pub on true;
 
             insert into claim_evidence (claim_id, passage_id, source_id, stance, created_by)
             select claim_id, passage_id, source_id, stance, @curatorId from import_evidence;
+
+            insert into claim_attributions (claim_id, position, subject_id)
+            select a.claim_id, a.position, a.subject_id from unnest(@chainClaims, @chainPositions, @chainSubjects) as a (claim_id, position, subject_id);
 
             insert into claim_revisions (claim_id, number, action, reason, created_by)
             select id, 1, 'created', 'bulk import', @curatorId from import_claims;
 
             truncate import_claims, import_evidence;
-            """, new { curatorId }, tx, commandTimeout: 0, cancellationToken: ct));
+            """,
+            new
+            {
+                curatorId,
+                chainClaims = chains.Select(x => x.ClaimId).ToArray(),
+                chainPositions = chains.Select(x => x.Position).ToArray(),
+                chainSubjects = chains.Select(x => x.SubjectId).ToArray(),
+            }, tx, commandTimeout: 0, cancellationToken: ct));
     }
 
     private static async Task CopyAsync<T>(

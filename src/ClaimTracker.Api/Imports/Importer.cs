@@ -138,6 +138,8 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly List<long> _claimIds = [];
         private readonly Ids _ids = new(connection, tx, ct);
         private readonly HashSet<long> _importedSubjects = [];
+        private readonly Dictionary<long, ReportContext> _reports = [];
+        private readonly Dictionary<long, (long PropertyId, bool CanBeWhole)> _claimWholes = [];
         private readonly Batch _batch = new();
 
         public long RejectedCount { get; private set; }
@@ -288,6 +290,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var revisionId = await _ids.NextAsync("source_revisions");
             _sourceRefs[reference] = id;
             _importedSources.Add(id);
+            _reports[id] = new ReportContext(s.Language, PartialDate.ParseOrNull(s.Published));
             var text = new CodePoints(body);
             Remember(id, revisionId, text);
             var published = PartialDate.ParseOrNull(s.Published);
@@ -417,6 +420,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             var id = await _ids.NextAsync("claims");
             _claimIds.Add(id);
+            _claimWholes[id] = (resolved!.Fields.Property.Id, resolved.Fields.Value.Kind == ValueKind.Quantity && resolved.Fields.PartOf is null);
             _batch.Claims.Add(new BufferedClaim(id, resolved!.Fields, [.. resolved.Evidence.Select(e => new EvidenceRow(id, e.PassageId, e.SourceId, e.Stance))]));
             Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + resolved.Evidence.Count };
         }
@@ -441,6 +445,29 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                 new CreatePassageRequest(selector.Start, selector.End, selector.Exact, selector.Prefix, selector.Suffix));
             return (passageId, failure, false);
         }
+
+        async Task<long> IClaimLookups.AnonymousAsync(string description)
+        {
+            var id = await _ids.NextAsync("subjects");
+            _importedSubjects.Add(id);
+            _batch.Subjects.Add(new SubjectRow(id, description, "anonymous speaker", null, null, [], Anonymous: true));
+            Counts = Counts with { Subjects = Counts.Subjects + 1 };
+            return id;
+        }
+
+        async Task<ReportContext?> IClaimLookups.ReportAsync(long sourceId)
+        {
+            if (_reports.TryGetValue(sourceId, out var known)) return known;
+            return (await connection.QuerySingleOrDefaultAsync<(string Language, DateOnly? PublishedOn, string? PublishedPrecision)?>(new CommandDefinition(
+                "select language, published_on, published_precision from sources where id = @sourceId", new { sourceId }, tx, cancellationToken: ct)))
+                is { } s ? new ReportContext(s.Language, PartialDate.FromDb(s.PublishedOn, s.PublishedPrecision)) : null;
+        }
+
+        async Task<(long PropertyId, bool CanBeWhole)?> IClaimLookups.WholeAsync(long claimId) =>
+            _claimWholes.TryGetValue(claimId, out var known) ? known
+            : await connection.QuerySingleOrDefaultAsync<(long PropertyId, bool CanBeWhole)?>(new CommandDefinition("""
+                select property_id, status <> 'retracted' and value_kind = 'quantity' and part_of is null from claims where id = @claimId
+                """, new { claimId }, tx, cancellationToken: ct));
 
         public async Task FlushAsync()
         {

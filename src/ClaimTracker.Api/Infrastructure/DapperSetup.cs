@@ -15,6 +15,27 @@ public static class DapperSetup
         AppContext.SetSwitch("Npgsql.DisableDateTimeInfinityConversions", true);
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());
+        SqlMapper.AddTypeHandler(new DateRangeHandler());
+        SqlMapper.AddTypeHandler(new TimeOnlyHandler());
+    }
+
+    // A period of days (a claim's time range) is sent as PostgreSQL's daterange.
+    private sealed class DateRangeHandler : SqlMapper.TypeHandler<NpgsqlTypes.NpgsqlRange<DateOnly>>
+    {
+        public override NpgsqlTypes.NpgsqlRange<DateOnly> Parse(object value) => (NpgsqlTypes.NpgsqlRange<DateOnly>)value;
+
+        public override void SetValue(IDbDataParameter parameter, NpgsqlTypes.NpgsqlRange<DateOnly> value)
+        {
+            parameter.Value = value;
+            if (parameter is Npgsql.NpgsqlParameter npgsql) npgsql.NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.DateRange;
+        }
+    }
+
+    // Npgsql reads a time column as TimeSpan through the untyped reader Dapper uses.
+    private sealed class TimeOnlyHandler : SqlMapper.TypeHandler<TimeOnly>
+    {
+        public override TimeOnly Parse(object value) => value is TimeSpan span ? TimeOnly.FromTimeSpan(span) : (TimeOnly)value;
+        public override void SetValue(IDbDataParameter parameter, TimeOnly value) => parameter.Value = value;
     }
 
     // Npgsql reads a date column as DateTime through the untyped reader Dapper uses.

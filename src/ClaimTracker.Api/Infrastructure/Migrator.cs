@@ -187,6 +187,15 @@ public static partial class Migrator
                 }
             }
         }
+        // A changed rule changes what derived data should be: every claim's is brought up to date by the new rules, in the
+        // same transaction (on a large database this takes a while, once, at the start that brings the new rules).
+        var claims = await connection.ExecuteScalarAsync<long>(new CommandDefinition("select count(*) from claims", transaction: tx, cancellationToken: ct));
+        if (claims > 0)
+        {
+            logger.LogInformation("Rules changed: bringing the derived data of {Claims} claims up to date", claims);
+            await connection.ExecuteAsync(new CommandDefinition("select refresh_claims(array(select id from claims order by id), null)",
+                transaction: tx, commandTimeout: 0, cancellationToken: ct));
+        }
         await connection.ExecuteAsync(new CommandDefinition("""
             insert into schema_rules (name, checksum) select * from unnest(@names, @checksums)
             on conflict (name) do update set checksum = excluded.checksum, applied_at = now()

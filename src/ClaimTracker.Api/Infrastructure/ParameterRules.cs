@@ -60,6 +60,7 @@ public static class ParameterRules
             ["subject"] = reference,
             ["asserted_by"] = reference,
             ["name"] = reference,
+            ["alias"] = reference,
             ["property"] = property,
             ["key"] = property,
             ["unit"] = new(MaxLength: ContractLimits.MaxLength<CreatePropertyRequest>(nameof(CreatePropertyRequest.Unit))),
@@ -78,6 +79,7 @@ public static class ParameterRules
             ["rank"] = Words<ClaimRank>(),
             ["format"] = Words<ExportFormat>(),
             ["scope"] = Words<ConflictScope>(),
+            ["certainty"] = Words<ConflictCertainty>(),
             ["sort"] = Words<ClaimSort>(),
             ["facet"] = Words<ClaimFacet>() with { MaxItems = Enum.GetValues<ClaimFacet>().Length },
         };

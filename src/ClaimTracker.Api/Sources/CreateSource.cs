@@ -14,6 +14,10 @@ namespace ClaimTracker.Api.Sources;
 /// <param name="Published">The published date as precisely as known: YYYY, YYYY-MM or YYYY-MM-DD.</param>
 /// <param name="RetrievedOn">The day this text was retrieved (YYYY-MM-DD).</param>
 /// <param name="Provenance">Where each metadata value came from, keyed by field name.</param>
+/// <param name="RepublishesSourceId">The source this one copies, by id, e.g. 2: a newspaper's copy of a wire story. Its
+/// claims in the source's own voice are then that story's voice, counted once with it.</param>
+/// <param name="RepublishesAgency">The agency whose story this is, by subject name or alias, e.g. Reuters, when the original
+/// is not stored ("(Reuters) -" above the text): the source's own voice is then the agency's.</param>
 public sealed record CreateSourceRequest(
     string Title,
     string Body,
@@ -24,7 +28,9 @@ public sealed record CreateSourceRequest(
     string? Url = null,
     string? Published = null,
     string? RetrievedOn = null,
-    Dictionary<string, string>? Provenance = null)
+    Dictionary<string, string>? Provenance = null,
+    long? RepublishesSourceId = null,
+    string? RepublishesAgency = null)
 {
     /// <summary>The longest article text accepted, in UTF-16 code units (a long feature is some 100,000).</summary>
     public const int MaxBodyLength = 1_000_000;
@@ -49,6 +55,8 @@ public sealed record CreateSourceRequest(
                 .Must(p => PartialDate.ParseOrNull(p) is not { } d || d.Start <= DateOnly.FromDateTime(DateTime.UtcNow))
                 .WithMessage("must not be in the future.");
             RuleFor(r => r.RetrievedOn).PartialDate(dayOnly: true);
+            RuleFor(r => r.RepublishesSourceId).GreaterThan(0);
+            RuleFor(r => r.RepublishesAgency).MaximumLength(200).Must(a => a is null || a.Trim().Length > 0).WithMessage("must not be blank.");
             RuleFor(r => r.Provenance)
                 .Must(p => p is null || p.Keys.All(Fields.Contains))
                 .WithMessage($"keys must be field names of the source: {string.Join(", ", Fields)}.")
@@ -72,10 +80,13 @@ public static class CreateSource
             return DuplicateProblem(duplicate);
         }
 
+        var (republishes, failure) = await ResolveRepublishesAsync(connection, tx, request, ct);
+        if (failure is not null) return failure;
+
         long id;
         try
         {
-            id = await InsertAsync(connection, tx, request, write.CuratorId, ct);
+            id = await InsertAsync(connection, tx, request, write.CuratorId, ct, republishes);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -89,14 +100,42 @@ public static class CreateSource
         return await write.CommitAsync(TypedResults.Created($"/sources/{id}", created), ct);
     }
 
+    /// <summary>What a source republishes, resolved: the stored original and the agency (a subject), or why not.</summary>
+    public sealed record Republishes(long? SourceId, long? AgencyId);
+
+    private static async Task<(Republishes?, ProblemHttpResult?)> ResolveRepublishesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, CreateSourceRequest request, CancellationToken ct)
+    {
+        if (request.RepublishesSourceId is null && request.RepublishesAgency is null) return (null, null);
+        if (request.RepublishesSourceId is { } original && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from sources where id = @original)", new { original }, tx, cancellationToken: ct)))
+        {
+            return (null, Problems.Unprocessable("republishesSourceId", $"no source has id {original}."));
+        }
+        long? agency = null;
+        if (request.RepublishesAgency is { } name)
+        {
+            agency = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "select subject_id from subject_aliases where alias_key = lower(btrim(@name))", new { name }, tx, cancellationToken: ct));
+            if (agency is null)
+            {
+                return (null, Problems.Unprocessable("republishesAgency", $"no subject is named or aliased \"{name.Trim()}\"; create it first (POST /subjects)."));
+            }
+        }
+        return (new Republishes(request.RepublishesSourceId, agency), null);
+    }
+
     /// <summary>Writes a source and its first revision inside the caller's transaction.</summary>
-    public static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CreateSourceRequest request, long curatorId, CancellationToken ct)
+    public static async Task<long> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CreateSourceRequest request, long curatorId,
+        CancellationToken ct, Republishes? republishes = null)
     {
         var body = CodePoints.Nfc(request.Body);
         var published = PartialDate.ParseOrNull(request.Published);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
-            insert into sources (title, subtitle, outlet, authors, url, language, published_on, published_precision, provenance, created_by)
-            values (@Title, @Subtitle, @Outlet, @Authors, @Url, @Language, @PublishedOn, @PublishedPrecision, @Provenance::jsonb, @CuratorId)
+            insert into sources (title, subtitle, outlet, authors, url, language, published_on, published_precision, provenance, created_by,
+                                 republishes_source_id, republishes_agency_id)
+            values (@Title, @Subtitle, @Outlet, @Authors, @Url, @Language, @PublishedOn, @PublishedPrecision, @Provenance::jsonb, @CuratorId,
+                    @RepublishesSourceId, @RepublishesAgencyId)
             returning id
             """,
             new
@@ -111,6 +150,8 @@ public static class CreateSource
                 PublishedPrecision = published?.PrecisionName,
                 Provenance = JsonSerializer.Serialize(request.Provenance ?? []),
                 CuratorId = curatorId,
+                RepublishesSourceId = republishes?.SourceId,
+                RepublishesAgencyId = republishes?.AgencyId,
             }, tx, cancellationToken: ct));
 
         await connection.ExecuteAsync(new CommandDefinition("""

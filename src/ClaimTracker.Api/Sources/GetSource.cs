@@ -11,6 +11,7 @@ namespace ClaimTracker.Api.Sources;
 /// <param name="Published">As precisely as the evidence allows; null when unknown.</param>
 /// <param name="Provenance">Where each metadata value came from, keyed by field name.</param>
 /// <param name="Revision">The revision whose text is <paramref name="Body"/>: the latest.</param>
+/// <param name="Republishes">The story this source copies (a wire copy), whose voice its own claims speak in; null for an original.</param>
 public sealed record SourceDetail(
     long Id,
     string Title,
@@ -26,7 +27,15 @@ public sealed record SourceDetail(
     long PassageCount,
     long ClaimCount,
     string CreatedBy,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    SourceOrigin? Republishes = null);
+
+/// <summary>What a source republishes: a stored original, an agency's story, or both.</summary>
+/// <param name="SourceId">The stored original, by id; null when it is not stored.</param>
+/// <param name="SourceTitle">The original's title.</param>
+/// <param name="AgencyId">The agency (a subject) whose story it is.</param>
+/// <param name="Agency">The agency's name.</param>
+public sealed record SourceOrigin(long? SourceId, string? SourceTitle, long? AgencyId, string? Agency);
 
 /// <param name="Sha256">Hex SHA-256 of the text's UTF-8 bytes (NFC).</param>
 /// <param name="Length">In Unicode code points, the unit of every passage offset.</param>
@@ -77,7 +86,9 @@ internal sealed class SourceRow
     public const string Columns = """
         s.id, s.title, s.subtitle, s.outlet, s.authors, s.url, s.language, s.published_on, s.published_precision,
         s.provenance::text as provenance, c.name as created_by, s.created_at,
-        r.number as revision_number, r.body_sha256, r.length, r.retrieved_on, r.created_at as revision_created_at
+        r.number as revision_number, r.body_sha256, r.length, r.retrieved_on, r.created_at as revision_created_at,
+        s.republishes_source_id, (select o.title from sources o where o.id = s.republishes_source_id) as republishes_title,
+        s.republishes_agency_id, (select a.name from subjects a where a.id = s.republishes_agency_id) as republishes_agency
         """;
 
     public long Id { get; init; }
@@ -100,6 +111,10 @@ internal sealed class SourceRow
     public string? Body { get; init; }
     public long PassageCount { get; init; }
     public long ClaimCount { get; init; }
+    public long? RepublishesSourceId { get; init; }
+    public string? RepublishesTitle { get; init; }
+    public long? RepublishesAgencyId { get; init; }
+    public string? RepublishesAgency { get; init; }
 
     public PartialDate? Published => PartialDate.FromDb(PublishedOn, PublishedPrecision);
 
@@ -109,7 +124,9 @@ internal sealed class SourceRow
     public SourceDetail ToDetail() => new(
         Id, Title, Subtitle, Outlet, Authors, Url, Language, DateView.From(Published),
         JsonSerializer.Deserialize<Dictionary<string, string>>(Provenance) ?? [],
-        Revision, Body ?? "", PassageCount, ClaimCount, CreatedBy, CreatedAt);
+        Revision, Body ?? "", PassageCount, ClaimCount, CreatedBy, CreatedAt,
+        RepublishesSourceId is null && RepublishesAgencyId is null
+            ? null : new SourceOrigin(RepublishesSourceId, RepublishesTitle, RepublishesAgencyId, RepublishesAgency));
 
     public SourceSummary ToSummary() => new(
         Id, Title, Subtitle, Outlet, Authors, Url, Language, DateView.From(Published), Revision, CreatedBy, CreatedAt);

@@ -13,6 +13,8 @@ public sealed record SubjectRef(long Id, string Name);
 /// <param name="Broader">The subject this one is part of.</param>
 /// <param name="Narrower">The subjects that are part of this one.</param>
 /// <param name="ClaimCount">Claims about this subject, retracted ones excluded.</param>
+/// <param name="Anonymous">An unnamed speaker ("a senior US official"), named by the report's description; a voice of its own.</param>
+/// <param name="SameAs">The speaker a curator said this one is: the two count as one voice.</param>
 public sealed record SubjectDetail(
     long Id,
     string Name,
@@ -23,7 +25,9 @@ public sealed record SubjectDetail(
     SubjectRef[] Narrower,
     long ClaimCount,
     string CreatedBy,
-    DateTime CreatedAt);
+    DateTime CreatedAt,
+    bool Anonymous = false,
+    SubjectRef? SameAs = null);
 
 public static class GetSubject
 {
@@ -38,7 +42,8 @@ public static class GetSubject
     {
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
             select s.id, s.name, s.kind, s.description, s.created_at, c.name as created_by,
-                   b.id as broader_id, b.name as broader_name,
+                   b.id as broader_id, b.name as broader_name, s.anonymous,
+                   m.id as same_as_id, m.name as same_as_name,
                    array(select a.alias from subject_aliases a where a.subject_id = s.id
                          order by a.alias_key <> lower(s.name), a.alias) as aliases,
                    (select coalesce(json_agg(json_build_object('id', n.id, 'name', n.name) order by n.name), '[]')
@@ -47,13 +52,15 @@ public static class GetSubject
             from subjects s
             join curators c on c.id = s.created_by
             left join subjects b on b.id = s.broader_id
+            left join subjects m on m.id = s.same_as_id
             where s.id = @id
             """, new { id }, tx, cancellationToken: ct));
         return row is null ? null : new SubjectDetail(
             row.Id, row.Name, row.Kind, row.Description, row.Aliases,
             row.BroaderId is { } b ? new SubjectRef(b, row.BroaderName!) : null,
             JsonSerializer.Deserialize<SubjectRef[]>(row.Narrower, JsonSerializerOptions.Web) ?? [],
-            row.ClaimCount, row.CreatedBy, row.CreatedAt);
+            row.ClaimCount, row.CreatedBy, row.CreatedAt, row.Anonymous,
+            row.SameAsId is { } m ? new SubjectRef(m, row.SameAsName!) : null);
     }
 
     private sealed class Row
@@ -69,5 +76,8 @@ public static class GetSubject
         public string[] Aliases { get; init; } = [];
         public string Narrower { get; init; } = "[]";
         public long ClaimCount { get; init; }
+        public bool Anonymous { get; init; }
+        public long? SameAsId { get; init; }
+        public string? SameAsName { get; init; }
     }
 }

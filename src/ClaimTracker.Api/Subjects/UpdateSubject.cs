@@ -11,7 +11,10 @@ namespace ClaimTracker.Api.Subjects;
 /// <summary>A change to a subject: only the fields sent change; "" clears kind, description or broader.</summary>
 /// <param name="Name">The new name. The old name stays an alias, so that references by it keep resolving.</param>
 /// <param name="Broader">The name, alias or id of the broader subject this one is part of; "" makes it stand alone.</param>
-public sealed record UpdateSubjectRequest(string? Name = null, string? Kind = null, string? Description = null, string? Broader = null)
+/// <param name="SameAs">The name, alias or id of the speaker this one is, e.g. when "a senior US official" in two reports is one
+/// person a curator can tell: both then count as one voice in corroboration. "" makes it a speaker of its own again.</param>
+public sealed record UpdateSubjectRequest(string? Name = null, string? Kind = null, string? Description = null, string? Broader = null,
+    string? SameAs = null)
 {
     public sealed class Validator : AbstractValidator<UpdateSubjectRequest>
     {
@@ -21,7 +24,8 @@ public sealed record UpdateSubjectRequest(string? Name = null, string? Kind = nu
             RuleFor(r => r.Kind).MaximumLength(100);
             RuleFor(r => r.Description).MaximumLength(5_000);
             RuleFor(r => r.Broader).MaximumLength(300);
-            RuleFor(r => r).Must(r => r.Name is not null || r.Kind is not null || r.Description is not null || r.Broader is not null)
+            RuleFor(r => r.SameAs).MaximumLength(300);
+            RuleFor(r => r).Must(r => r.Name is not null || r.Kind is not null || r.Description is not null || r.Broader is not null || r.SameAs is not null)
                 .OverridePropertyName("$").WithMessage("names no field to change.");
         }
     }
@@ -70,12 +74,32 @@ public static class UpdateSubject
             if (cycle) return Problems.Unprocessable("broader", $"\"{request.Broader}\" is this subject or one of its narrower subjects.");
             broaderId = broader.Id;
         }
+        var sameAsId = await w.Connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "select same_as_id from subjects where id = @id", new { id }, w.Transaction, cancellationToken: ct));
+        if (request.SameAs == "") sameAsId = null;
+        else if (request.SameAs is not null)
+        {
+            if (await SubjectLookup.ByReferenceAsync(w.Connection, w.Transaction, request.SameAs, ct) is not { } same)
+            {
+                return Problems.Unprocessable("sameAs", $"no subject is named or aliased \"{request.SameAs}\"; add it first (POST /subjects).");
+            }
+            // One voice has one root: the same-as link points at the speaker the other is (itself linked to none).
+            var root = await w.Connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "select coalesce(same_as_id, id) from subjects where id = @same", new { same = same.Id }, w.Transaction, cancellationToken: ct));
+            if (root == id) return Problems.Unprocessable("sameAs", $"\"{request.SameAs}\" is this subject.");
+            if (await w.Connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from subjects where same_as_id = @id)", new { id }, w.Transaction, cancellationToken: ct)))
+            {
+                return Problems.Unprocessable("sameAs", "other subjects are the same as this one; link them to the other speaker instead.");
+            }
+            sameAsId = root;
+        }
         await w.Connection.ExecuteAsync(new CommandDefinition("""
-            update subjects set name = @name, broader_id = @broaderId,
+            update subjects set name = @name, broader_id = @broaderId, same_as_id = @sameAsId,
                    kind = case when @kind::text is null then kind else nullif(btrim(@kind), '') end,
                    description = case when @description::text is null then description else nullif(btrim(@description), '') end
             where id = @id
-            """, new { id, name, broaderId, kind = request.Kind, description = request.Description }, w.Transaction, cancellationToken: ct));
+            """, new { id, name, broaderId, sameAsId, kind = request.Kind, description = request.Description }, w.Transaction, cancellationToken: ct));
         await SubjectChanges.RefreshClaimsAsync(w, id);
         var updated = (await GetSubject.LoadAsync(w.Connection, w.Transaction, id, ct))!;
         return await write.CommitAsync(TypedResults.Ok(updated), ct);

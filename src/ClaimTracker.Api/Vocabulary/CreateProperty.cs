@@ -15,7 +15,10 @@ public sealed record CreatePropertyRequest(
     PropertyType ValueType,
     string? Unit = null,
     bool NonNegative = true,
-    string? Description = null)
+    string? Description = null,
+    bool ChangesOverTime = false,
+    int WindowDays = 31,
+    TimeSemantics TimeSemantics = TimeSemantics.Moment)
 {
     public sealed class Validator : AbstractValidator<CreatePropertyRequest>
     {
@@ -27,6 +30,9 @@ public sealed record CreatePropertyRequest(
             RuleFor(r => r.Unit).MaximumLength(100);
             RuleFor(r => r.Unit).Null().When(r => r.ValueType != PropertyType.Quantity).WithMessage("is only for quantity properties.");
             RuleFor(r => r.Description).MaximumLength(2_000);
+            RuleFor(r => r.WindowDays).InclusiveBetween(0, 3_650);
+            RuleFor(r => r.TimeSemantics).IsInEnum();
+            RuleFor(r => r.TimeSemantics).Equal(TimeSemantics.Moment).When(r => r.ValueType != PropertyType.Time).WithMessage("is only for time properties.");
         }
     }
 }
@@ -39,10 +45,11 @@ public static class CreateProperty
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
         var inserted = await connection.ExecuteAsync(new CommandDefinition("""
-            insert into properties (key, label, value_type, unit, non_negative, description, created_by)
-            values (@Key, @Label, @valueType, @Unit, @NonNegative, @Description, @curatorId)
+            insert into properties (key, label, value_type, unit, non_negative, description, changes_over_time, window_days, time_semantics, created_by)
+            values (@Key, @Label, @valueType, @Unit, @NonNegative, @Description, @ChangesOverTime, @WindowDays, @timeSemantics, @curatorId)
             on conflict (key) do nothing
-            """, new { request.Key, request.Label, valueType = request.ValueType.Db(), request.Unit, request.NonNegative, request.Description, curatorId = write.CuratorId },
+            """, new { request.Key, request.Label, valueType = request.ValueType.Db(), request.Unit, request.NonNegative, request.Description,
+                  request.ChangesOverTime, request.WindowDays, timeSemantics = request.TimeSemantics.Db(), curatorId = write.CuratorId },
             tx, cancellationToken: ct));
         if (inserted == 0)
         {

@@ -106,10 +106,11 @@ public sealed class FiguresAndFeedTests(ApiFactory api) : IClassFixture<ApiFacto
         await (await world.Curator.SendAsync(retract)).ReadJsonAsync(HttpStatusCode.OK);
 
         // A change shows once every transaction that began before it has ended (in any database of the server, such as
-        // another test class's long import), so a client polls; pages of two exercise the cursor.
+        // another test class's long import, a minute or more on a busy machine), so a client polls, for up to two
+        // minutes; pages of two exercise the cursor.
         var changes = new List<(string?, int)>();
         var polls = 0;
-        while (changes.Count < 3 && polls++ < 300)
+        while (changes.Count < 3 && polls++ < 1_200)
         {
             var page = await api.CreateClient().GetJsonAsync($"/changes?since={cursor}&limit=2");
             changes.AddRange(page.GetProperty("items").EnumerateArray()

@@ -85,6 +85,8 @@ public sealed class ReviseClaimTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("""{"reason":"nothing"}""", "$")]
     [InlineData("""{"reason":"r","status":"retracted"}""", "status")]
     [InlineData("""{"reason":"r","validFrom":"2024-02-30"}""", "validFrom")]
+    // Two members of one valid time in one patch: the wrong-typed one is judged, not dropped by its sibling.
+    [InlineData("""{"reason":"r","validFrom":true,"validTo":"2003"}""", "validFrom")]
     [InlineData("""{"reason":"r","note":"ab\u0000cd"}""", "note")]
     [InlineData("""{"reason":"r","note":"ab\ud800cd"}""", "note")]
     [InlineData("""{"reason":"r","evidence":[]}""", "evidence")]

@@ -38,7 +38,7 @@ public sealed class ConflictRulesTests(ApiFactory api) : IClassFixture<ApiFactor
     public async Task Quantities_conflict_only_when_their_ranges_do_not_meet_once_approximation_is_applied()
     {
         var world = await World.CreateAsync(api);
-        await world.CreateClaimAsync();
+        var about = (await world.CreateClaimAsync()).GetProperty("id").GetInt64();
 
         var within = await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2700 }), ("evidence", world.Evidence("2,500 exactly")));
         var beyond = await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 3000 }), ("evidence", world.Evidence("3,000 US troops remained")));
@@ -52,7 +52,8 @@ public sealed class ConflictRulesTests(ApiFactory api) : IClassFixture<ApiFactor
         Assert.All(conflicts, c => Assert.Equal("quantity", c.GetProperty("rule").GetString()));
         Assert.All(conflicts, c => Assert.Equal("internal", c.GetProperty("scope").GetString()));
         Assert.Empty(tolerant.GetProperty("conflicts").EnumerateArray());
-        var detail = await api.CreateClient().GetJsonAsync($"/conflicts/{conflicts[0].GetProperty("id").GetInt64()}");
+        var withAbout = conflicts.Single(c => c.GetProperty("otherClaimId").GetInt64() == about);
+        var detail = await api.CreateClient().GetJsonAsync($"/conflicts/{withAbout.GetProperty("id").GetInt64()}");
         Assert.Contains("2,250 to 2,750 troops", detail.GetProperty("explanation").GetString());
     }
 
