@@ -190,7 +190,9 @@ public sealed record EvidenceView(
 /// <param name="ValidTime">When the fact holds; null when the claim does not say.</param>
 /// <param name="StatedOn">When it was said; when it was reported is each evidence source's published date.</param>
 /// <param name="Version">Changes with every revision; the ETag is "v{version}".</param>
-/// <param name="Conflicts">The claim's conflicts that are not closed.</param>
+/// <param name="Conflicts">The claim's first 20 conflicts that are not closed, oldest first; all of them are at <paramref name="ConflictsHref"/>.</param>
+/// <param name="ConflictCount">How many conflicts of the claim are not closed.</param>
+/// <param name="ConflictsHref">The paged list of those conflicts: GET /conflicts?claim={id}.</param>
 /// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
 /// <param name="NeedsReview">True when a corrected source text left none of the claim's supporting passages exact or moved.</param>
 public sealed record ClaimDetail(
@@ -210,6 +212,8 @@ public sealed record ClaimDetail(
     int Version,
     EvidenceView[] Evidence,
     Conflicts.ConflictRef[] Conflicts,
+    int ConflictCount,
+    string ConflictsHref,
     Corroboration? Corroboration,
     bool NeedsReview,
     string CreatedBy,
@@ -219,6 +223,23 @@ public sealed record ClaimDetail(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";
+
+    /// <summary>How many of a claim's conflicts its answers embed: one claim can be in thousands.</summary>
+    public const int EmbeddedConflicts = 20;
+
+    public static string ConflictsOf(long id) => $"/conflicts?claim={id}";
+
+    /// <summary>A stored snapshot as answers give a claim now: written before the conflicts were bounded, it may list them all.</summary>
+    public ClaimDetail Bounded()
+    {
+        var conflicts = Conflicts ?? [];
+        return this with
+        {
+            Conflicts = conflicts.Length > EmbeddedConflicts ? conflicts[..EmbeddedConflicts] : conflicts,
+            ConflictCount = Math.Max(ConflictCount, conflicts.Length),
+            ConflictsHref = ConflictsOf(Id),
+        };
+    }
 }
 
 /// <summary>Claims in words: "US forces in Iraq: troop count about 2,500 troops (April 2024)".</summary>

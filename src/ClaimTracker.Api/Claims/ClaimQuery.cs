@@ -16,7 +16,7 @@ namespace ClaimTracker.Api.Claims;
 /// </summary>
 public static class ClaimQuery
 {
-    public const string Select = """
+    public static readonly string Select = $$"""
         select c.id, c.subject_id, s.name as subject_name, p.key as property_key, p.label as property_label,
                p.value_type as property_type, p.unit as property_unit,
                c.value_kind, c.amount, c.lower_bound, c.upper_bound, c.unit, c.approximation, c.tolerance,
@@ -40,8 +40,9 @@ public static class ClaimQuery
                (select coalesce(json_agg(json_build_object(
                         'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope,
                         'otherClaimId', case when f.claim_a = c.id then f.claim_b else f.claim_a end) order by f.id), '[]')
-                from conflicts f
-                where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts,
+                from (select * from conflicts f where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed'
+                      order by f.id limit {{ClaimDetail.EmbeddedConflicts}}) f)::text as conflicts,
+               (select count(*) from conflicts f where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::int as conflict_count,
                not exists (select 1 from claim_evidence ne join passages np on np.id = ne.passage_id
                            where ne.claim_id = c.id and ne.stance = 'supports' and np.state in ('exact', 'moved')) as needs_review
         from claims c
@@ -107,6 +108,7 @@ internal sealed class ClaimRow
     public DateTime UpdatedAt { get; init; }
     public string Evidence { get; init; } = "[]";
     public string Conflicts { get; init; } = "[]";
+    public int ConflictCount { get; init; }
     public bool NeedsReview { get; init; }
 
     private sealed record ConflictJson(long Id, string Status, string Rule, string Scope, long OtherClaimId);
@@ -161,6 +163,8 @@ internal sealed class ClaimRow
             [.. (JsonSerializer.Deserialize<ConflictJson[]>(Conflicts, JsonSerializerOptions.Web) ?? []).Select(f => new ConflictRef(
                 f.Id, DbEnum.Parse<ConflictStatus>(f.Status), DbEnum.Parse<ConflictRule>(f.Rule), DbEnum.Parse<ConflictScope>(f.Scope),
                 f.OtherClaimId, $"/conflicts/{f.Id}"))],
+            ConflictCount,
+            ClaimDetail.ConflictsOf(Id),
             null,
             NeedsReview,
             CreatedBy, CreatedAt, UpdatedBy, UpdatedAt);

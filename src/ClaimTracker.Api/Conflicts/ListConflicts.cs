@@ -13,12 +13,14 @@ namespace ClaimTracker.Api.Conflicts;
 /// <param name="Source">Conflicts in which either claim is evidenced by this source: its id, e.g. 1.</param>
 /// <param name="Status">open, acknowledged, resolved or closed. Without it, every conflict but the closed ones.</param>
 /// <param name="Scope">between_reports (two voices disagree) or internal (one voice contradicts itself in one source).</param>
+/// <param name="Claim">Conflicts of this claim: its id, e.g. 17. A claim's answer embeds its first 20 and links here for all.</param>
 public sealed record ListConflictsQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "property")] string? Property,
     [property: FromQuery(Name = "source")] Param<long>? Source,
     [property: FromQuery(Name = "status")] Param<ConflictStatus>? Status,
-    [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope);
+    [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope,
+    [property: FromQuery(Name = "claim")] Param<long>? Claim = null);
 
 public static class ListConflicts
 {
@@ -53,6 +55,11 @@ public static class ListConflicts
         {
             p.Add("sourceId", source);
             conditions.Add("exists (select 1 from claim_evidence e where e.claim_id in (f.claim_a, f.claim_b) and e.source_id = @sourceId)");
+        }
+        if (query.Claim?.Value is { } claim)
+        {
+            p.Add("claimId", claim);
+            conditions.Add("(f.claim_a = @claimId or f.claim_b = @claimId)");
         }
         if (query.Status?.Value is { } status)
         {
