@@ -213,19 +213,25 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
     }
 }
 
-/// <summary>Folds the change counts of backends that have gone into one row, every ten minutes (see 0010_conditional_reads.sql).</summary>
+/// <summary>
+/// Folds the change counts of backends that have gone into one row (see 0010_conditional_reads.sql), hourly, once
+/// there are more rows than a few connection pools' worth: every ETag sums them.
+/// </summary>
 public sealed class ChangeCountFolding(NpgsqlDataSource db, ILogger<ChangeCountFolding> logger, IOptions<ClaimTrackerOptions> options) : BackgroundService
 {
+    private const int Rows = 256;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.SkipDatabase) return;
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(10));
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1));
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                await connection.ExecuteAsync(new CommandDefinition("select fold_change_counts()", cancellationToken: stoppingToken));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "select fold_change_counts() where (select count(*) from change_counts) > @rows", new { rows = Rows }, cancellationToken: stoppingToken));
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
