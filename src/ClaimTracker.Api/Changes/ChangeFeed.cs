@@ -18,7 +18,7 @@ public static class ChangeFeed
     public sealed record Position(long Tx, long Id);
 
     public static void MapChanges(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("/changes").WithTags("Changes").WithValidation()
+        routes.MapGroup("/changes").WithTags("Changes").WithValidation().WithConditionalReads(runningTransactions: true)
             .MapGet("/", Handle)
             .WithName("ListChanges")
             .WithSummary("Every created, revised and retracted claim, in order")

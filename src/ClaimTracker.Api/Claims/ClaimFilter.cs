@@ -29,6 +29,7 @@ namespace ClaimTracker.Api.Claims;
 /// <param name="Q">Full-text search over the claim, its subject's names and its passages, in PostgreSQL's websearch syntax: words
 /// (all must match), "quoted phrases", or, and -excluded words, e.g. withdrawal -coalition. At most 500 characters.</param>
 /// <param name="NeedsReview">true: only claims left without an exact or moved supporting passage by a corrected source text; false: none of them.</param>
+/// <param name="AgreesWith">Only the claims that agree with this claim (its id), e.g. 17: the list behind its corroboration's agreeingCount.</param>
 public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "include_narrower")] Param<bool>? IncludeNarrower,
@@ -45,7 +46,8 @@ public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "from")] Param<PartialDate>? From,
     [property: FromQuery(Name = "to")] Param<PartialDate>? To,
     [property: FromQuery(Name = "q")] string? Q,
-    [property: FromQuery(Name = "needs_review")] Param<bool>? NeedsReview = null)
+    [property: FromQuery(Name = "needs_review")] Param<bool>? NeedsReview = null,
+    [property: FromQuery(Name = "agrees_with")] Param<long>? AgreesWith = null)
 {
     public sealed class Validator : AbstractValidator<ClaimFilterQuery>
     {
@@ -189,6 +191,11 @@ public sealed class ClaimFilter
                 not exists (select 1 from claim_evidence re join passages rp on rp.id = re.passage_id
                             where re.claim_id = c.id and re.stance = 'supports' and rp.state in ('exact', 'moved'))
                 """);
+        }
+        if (query.AgreesWith?.Value is { } agreesWith)
+        {
+            p.Add("agreesWith", agreesWith);
+            filter.Conditions.Add("c.id in (select id from agreeing_claims(@agreesWith))");
         }
         if (query.Q is { } q)
         {

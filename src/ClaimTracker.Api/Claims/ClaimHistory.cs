@@ -42,7 +42,7 @@ public static class ClaimHistory
         return TypedResults.Ok(revisions);
     }
 
-    private static ClaimDetail? Read(string json) => JsonSerializer.Deserialize<ClaimDetail>(json, Snapshot);
+    private static ClaimDetail? Read(string json) => JsonSerializer.Deserialize<ClaimDetail>(json, Snapshot)?.Bounded();
 
     private static readonly JsonSerializerOptions Snapshot = Create();
 

@@ -231,7 +231,9 @@ public sealed record EvidenceView(
 /// <param name="ValidTime">When the fact holds; null when the claim does not say.</param>
 /// <param name="StatedOn">When it was said; when it was reported is each evidence source's published date.</param>
 /// <param name="Version">Changes with every revision; the ETag is "v{version}".</param>
-/// <param name="Conflicts">The claim's conflicts that are not closed.</param>
+/// <param name="Conflicts">The claim's first 20 conflicts that are not closed, oldest first; all of them are at <paramref name="ConflictsHref"/>.</param>
+/// <param name="ConflictCount">How many conflicts of the claim are not closed.</param>
+/// <param name="ConflictsHref">The paged list of those conflicts: GET /conflicts?claim={id}.</param>
 /// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
 /// <param name="NeedsReview">True when a corrected source text left none of the claim's supporting passages exact or moved.</param>
 /// <param name="AsOf">As of when the value holds: the valid time, else when it was said, else the report's date; null when nothing dates it.</param>
@@ -254,6 +256,8 @@ public sealed record ClaimDetail(
     int Version,
     EvidenceView[] Evidence,
     Conflicts.ConflictRef[] Conflicts,
+    int ConflictCount,
+    string ConflictsHref,
     Corroboration? Corroboration,
     bool NeedsReview,
     string CreatedBy,
@@ -266,15 +270,32 @@ public sealed record ClaimDetail(
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";
+
+    /// <summary>How many of a claim's conflicts its answers embed: one claim can be in thousands.</summary>
+    public const int EmbeddedConflicts = 20;
+
+    public static string ConflictsOf(long id) => $"/conflicts?claim={id}";
+
+    /// <summary>A stored snapshot as answers give a claim now: written before the conflicts were bounded, it may list them all.</summary>
+    public ClaimDetail Bounded()
+    {
+        var conflicts = Conflicts ?? [];
+        return this with
+        {
+            Conflicts = conflicts.Length > EmbeddedConflicts ? conflicts[..EmbeddedConflicts] : conflicts,
+            ConflictCount = Math.Max(ConflictCount, conflicts.Length),
+            ConflictsHref = ConflictsOf(Id),
+        };
+    }
 }
 
 public enum AsOfBasis { Valid, Stated, Published }
 
 /// <summary>As of when the claim's value holds, and what that rests on.</summary>
-/// <param name="Start">The first day of the as-of period.</param>
-/// <param name="End">Its last day.</param>
 /// <param name="Basis">valid (its valid time), stated (when it was said), or published (its report's date).</param>
-public sealed record AsOfView(DateOnly Start, DateOnly End, AsOfBasis Basis);
+/// <param name="Start">The first day it holds; null when open-ended into the past (a valid time with only an end).</param>
+/// <param name="End">The last day it holds (included); null when open-ended (a valid time with only a start).</param>
+public sealed record AsOfView(DateOnly? Start, DateOnly? End, AsOfBasis Basis);
 
 /// <summary>A voice of a claim's attribution.</summary>
 /// <param name="Anonymous">An unnamed speaker, kept with the report's description as its name.</param>

@@ -16,7 +16,7 @@ namespace ClaimTracker.Api.Claims;
 /// </summary>
 public static class ClaimQuery
 {
-    public const string Select = """
+    public static readonly string Select = $$"""
         select c.id, c.subject_id, s.name as subject_name, p.key as property_key, p.label as property_label,
                p.value_type as property_type, p.unit as property_unit,
                c.value_kind, c.amount, c.lower_bound, c.upper_bound, c.unit, c.approximation, c.tolerance,
@@ -47,8 +47,9 @@ public static class ClaimQuery
                         'id', f.id, 'status', f.status, 'rule', f.rule, 'scope', f.scope, 'certainty', f.certainty,
                         'certaintyReason', f.certainty_reason,
                         'otherClaimId', case when f.claim_a = c.id then f.claim_b else f.claim_a end) order by f.id), '[]')
-                from conflicts f
-                where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::text as conflicts,
+                from (select * from conflicts f where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed'
+                      order by f.id limit {{ClaimDetail.EmbeddedConflicts}}) f)::text as conflicts,
+               (select count(*) from conflicts f where (f.claim_a = c.id or f.claim_b = c.id) and f.status <> 'closed')::int as conflict_count,
                not exists (select 1 from claim_evidence ne join passages np on np.id = ne.passage_id
                            where ne.claim_id = c.id and ne.stance = 'supports' and np.state in ('exact', 'moved')) as needs_review
         from claims c
@@ -114,6 +115,7 @@ internal sealed class ClaimRow
     public DateTime UpdatedAt { get; init; }
     public string Evidence { get; init; } = "[]";
     public string Conflicts { get; init; } = "[]";
+    public int ConflictCount { get; init; }
     public bool NeedsReview { get; init; }
     public DateOnly? TimeEnd { get; init; }
     public string? TimePart { get; init; }
@@ -218,10 +220,12 @@ internal sealed class ClaimRow
             [.. (JsonSerializer.Deserialize<ConflictJson[]>(Conflicts, JsonSerializerOptions.Web) ?? []).Select(f => new ConflictRef(
                 f.Id, DbEnum.Parse<ConflictStatus>(f.Status), DbEnum.Parse<ConflictRule>(f.Rule), DbEnum.Parse<ConflictScope>(f.Scope),
                 f.OtherClaimId, $"/conflicts/{f.Id}", DbEnum.Parse<ConflictCertainty>(f.Certainty), f.CertaintyReason))],
+            ConflictCount,
+            ClaimDetail.ConflictsOf(Id),
             null,
             NeedsReview,
             CreatedBy, CreatedAt, UpdatedBy, UpdatedAt,
-            AsOfStart is { } asOf ? new AsOfView(asOf, AsOfEnd!.Value.AddDays(-1), DbEnum.Parse<AsOfBasis>(AsOfBasis!)) : null,
+            AsOfBasis is { } basis ? new AsOfView(AsOfStart, AsOfEnd?.AddDays(-1), DbEnum.Parse<AsOfBasis>(basis)) : null,
             Voices,
             PartOf);
     }

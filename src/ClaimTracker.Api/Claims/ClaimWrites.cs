@@ -209,7 +209,13 @@ public static class ClaimWrites
         return await StoreAsync(w, claim, claim.Fields, "revised", reason);
     }
 
-    /// <summary>More passages for a claim; a 409 when each of them is already its evidence.</summary>
+    /// <summary>
+    /// The most passages a claim may hold as evidence, however they were added, so that every answer embedding a claim
+    /// stays bounded. A report past that is recorded as another claim, which then corroborates this one.
+    /// </summary>
+    public const int MaxEvidence = 100;
+
+    /// <summary>More passages for a claim; a 409 when each of them is already its evidence, or when the claim would hold more than <see cref="MaxEvidence"/>.</summary>
     public static async Task<(ClaimDetail? Claim, ProblemHttpResult? Problem)> AddEvidenceAsync(WriteContext w, Locked claim, IReadOnlyList<EvidenceInput> items)
     {
         var (links, failure) = await ClaimResolver.EvidenceAsync(Lookups(w), items, "evidence");
@@ -224,6 +230,15 @@ public static class ClaimWrites
             return (null, Problems.Conflict("The evidence is already linked.",
                 $"Passage {links![0].PassageId} is already evidence of claim {claim.Id}.",
                 new Dictionary<string, object?> { ["passageId"] = links[0].PassageId }));
+        }
+        // Under the claim's row lock (LockAsync), so two additions cannot both pass the count.
+        var held = await w.Connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "select count(*)::int from claim_evidence where claim_id = @id", new { id = claim.Id }, w.Transaction, cancellationToken: w.Ct));
+        if (held > MaxEvidence)
+        {
+            return (null, Problems.Conflict("The claim holds all the evidence it may.",
+                $"Claim {claim.Id} would hold {held} passages; a claim holds at most {MaxEvidence}. Record this report as another claim: it corroborates this one.",
+                new Dictionary<string, object?> { ["maxEvidence"] = MaxEvidence }));
         }
         await BumpAsync(w, claim);
         return (await FinishAsync(w, claim.Id, "evidence_added", null, claim.Detail), null);

@@ -6,7 +6,7 @@ public static class ClaimsEndpoints
 {
     public static void MapClaims(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/claims").WithTags("Claims").WithValidation();
+        var group = routes.MapGroup("/claims").WithTags("Claims").WithValidation().WithConditionalReads();
 
         group.MapPost("/", CreateClaim.Handle)
             .WithName("CreateClaim")
@@ -22,6 +22,7 @@ public static class ClaimsEndpoints
 
         group.MapGet("/{id}", GetClaim.Handle)
             .WithName("GetClaim")
+            .WithConditionalReads(VersionedBy.Claim)
             .ProducesProblems(404)
             .WithSummary("Get a claim with its evidence")
             .WithDescription("The claim with its subject, property, value, attribution, status and every evidence passage with its source. The ETag header is what PATCH and DELETE need in If-Match.");
@@ -47,7 +48,7 @@ public static class ClaimsEndpoints
             .WithDescription("The same claim reported by another article gets another evidence link, not another claim. If-Match is optional.")
             .RequireCurator();
 
-        routes.MapGroup("/exports").WithTags("Claims").WithValidation()
+        routes.MapGroup("/exports").WithTags("Claims").WithValidation().WithConditionalReads()
             .MapGet("/claims", ExportClaims.Handle)
             .WithName("ExportClaims")
             .Produces<string>(200, "application/x-ndjson", "text/csv", "application/ld+json")

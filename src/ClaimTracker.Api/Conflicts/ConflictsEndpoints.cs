@@ -6,7 +6,7 @@ public static class ConflictsEndpoints
 {
     public static void MapConflicts(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/conflicts").WithTags("Conflicts").WithValidation();
+        var group = routes.MapGroup("/conflicts").WithTags("Conflicts").WithValidation().WithConditionalReads();
 
         group.MapGet("/", ListConflicts.Handle)
             .WithName("ListConflicts")
@@ -15,6 +15,7 @@ public static class ConflictsEndpoints
 
         group.MapGet("/{id}", ListConflicts.HandleOne)
             .WithName("GetConflict")
+            .WithConditionalReads(VersionedBy.Conflict)
             .ProducesProblems(404)
             .WithSummary("Get a conflict with both claims side by side")
             .WithDescription("Both claims with their values, asserters, passages and sources, and the rule in words. The ETag is what PATCH needs in If-Match.");

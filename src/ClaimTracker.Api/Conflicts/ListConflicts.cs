@@ -15,13 +15,15 @@ namespace ClaimTracker.Api.Conflicts;
 /// <param name="Scope">between_reports (two voices disagree) or internal (one voice contradicts itself in one source).</param>
 /// <param name="Certainty">certain (the two cannot both be right) or possible (they may not be about the same moment, or a hedge
 /// leaves room; certaintyReason says which). Without it, both.</param>
+/// <param name="Claim">Conflicts of this claim: its id, e.g. 17. A claim's answer embeds its first 20 and links here for all.</param>
 public sealed record ListConflictsQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "property")] string? Property,
     [property: FromQuery(Name = "source")] Param<long>? Source,
     [property: FromQuery(Name = "status")] Param<ConflictStatus>? Status,
     [property: FromQuery(Name = "scope")] Param<ConflictScope>? Scope,
-    [property: FromQuery(Name = "certainty")] Param<ConflictCertainty>? Certainty = null);
+    [property: FromQuery(Name = "certainty")] Param<ConflictCertainty>? Certainty = null,
+    [property: FromQuery(Name = "claim")] Param<long>? Claim = null);
 
 public static class ListConflicts
 {
@@ -56,6 +58,11 @@ public static class ListConflicts
         {
             p.Add("sourceId", source);
             conditions.Add("exists (select 1 from claim_evidence e where e.claim_id in (f.claim_a, f.claim_b) and e.source_id = @sourceId)");
+        }
+        if (query.Claim?.Value is { } claim)
+        {
+            p.Add("claimId", claim);
+            conditions.Add("(f.claim_a = @claimId or f.claim_b = @claimId)");
         }
         if (query.Status?.Value is { } status)
         {

@@ -21,7 +21,11 @@ public sealed record FigureClaim(
 /// <summary>states: the figure is the claim's amount. admits: the claim's bounded range contains it.</summary>
 public enum FigureMatch { States, Admits }
 
-public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims);
+/// <param name="Claims">The source's first 20 claims that state the figure, by id.</param>
+/// <param name="ClaimCount">How many of the source's claims state the figure with a supporting passage.</param>
+/// <param name="ClaimsHref">The paged list of the claims with evidence in this source that state the figure:
+/// GET /claims?value=...&amp;source=... (with the unit and property looked up).</param>
+public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims, int ClaimCount, string ClaimsHref);
 
 /// <param name="Value">The figure to look up (required), e.g. 2,500; 2500 and 2 500 read the same.</param>
 /// <param name="Unit">Only quantities in this unit (case-insensitive), e.g. troops or people.</param>
@@ -50,7 +54,7 @@ public sealed record FigureResult(
 public static class FindFigure
 {
     public static void MapFigures(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("/figures").WithTags("Figures").WithValidation()
+        routes.MapGroup("/figures").WithTags("Figures").WithValidation().WithConditionalReads()
             .MapGet("/", Handle)
             .WithName("FindFigure")
             .WithSummary("Which articles support a figure")
@@ -66,7 +70,14 @@ public static class FindFigure
         public long[] Ids { get; init; } = [];
         public string[] Published { get; init; } = [];
         public long[] ClaimIds { get; init; } = [];
+        public long[] ListedSources { get; init; } = [];
+        public long[] ListedClaims { get; init; } = [];
+        public long[] CountedSources { get; init; } = [];
+        public int[] Counts { get; init; } = [];
     }
+
+    /// <summary>How many of a source's claims stating the figure the answer lists: one source may state it in thousands.</summary>
+    public const int ClaimsPerSource = 20;
 
     /// <summary>The sources supporting a figure, a page at a time (the page counts sources, not claims).</summary>
     public static async Task<Results<Ok<FigureResult>, ValidationProblem>> Handle(
@@ -86,6 +97,7 @@ public static class FindFigure
         p.Add("afterPublished", after?.Published ?? DateOnly.MinValue);
         p.Add("afterId", after?.Id ?? 0L);
         p.Add("take", take);
+        p.Add("perSource", ClaimsPerSource);
         var hits = await connection.QuerySingleAsync<Hits>(new CommandDefinition($"""
             with hits as materialized (
                 select e.source_id, c.id as claim_id
@@ -100,12 +112,20 @@ public static class FindFigure
                 order by published, id limit @take + 1
             ), shown as (
                 select id from page order by published, id limit @take
+            ), shown_claims as materialized (
+                select source_id, claim_id, row_number() over (partition by source_id order by claim_id) as n,
+                       count(*) over (partition by source_id)::int as total
+                from (select distinct source_id, claim_id from hits where source_id in (select id from shown)) h
             )
             select (select count(*) from sources_hit) as source_count,
                    (select count(distinct claim_id) from hits) as claim_count,
                    coalesce((select array_agg(id order by published, id) from page), array[]::bigint[]) as ids,
                    coalesce((select array_agg(published::text order by published, id) from page), array[]::text[]) as published,
-                   coalesce((select array_agg(distinct claim_id) from hits where source_id in (select id from shown)), array[]::bigint[]) as claim_ids
+                   coalesce((select array_agg(distinct claim_id) from shown_claims where n <= @perSource), array[]::bigint[]) as claim_ids,
+                   coalesce((select array_agg(source_id order by source_id, claim_id) from shown_claims where n <= @perSource), array[]::bigint[]) as listed_sources,
+                   coalesce((select array_agg(claim_id order by source_id, claim_id) from shown_claims where n <= @perSource), array[]::bigint[]) as listed_claims,
+                   coalesce((select array_agg(source_id order by source_id) from shown_claims where n = 1), array[]::bigint[]) as counted_sources,
+                   coalesce((select array_agg(total order by source_id) from shown_claims where n = 1), array[]::int[]) as counts
             """, p, tx, cancellationToken: ct));
 
         var pageIds = hits.Ids.Take(take).ToArray();
@@ -113,8 +133,11 @@ public static class FindFigure
         var claims = hits.ClaimIds.Length == 0 ? [] : await ClaimQuery.ManyAsync(connection, tx, "where c.id = any(@ids) order by c.id", new { ids = hits.ClaimIds }, ct);
 
         var order = pageIds.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+        var listed = hits.ListedSources.Zip(hits.ListedClaims).ToHashSet();
+        var counts = hits.CountedSources.Zip(hits.Counts).ToDictionary(x => x.First, x => x.Second);
         var sources = claims
-            .SelectMany(c => c.Evidence.Where(e => e.Stance == EvidenceStance.Supports && order.ContainsKey(e.Source.Id)).Select(e => (Claim: c, Evidence: e)))
+            .SelectMany(c => c.Evidence.Where(e => e.Stance == EvidenceStance.Supports && order.ContainsKey(e.Source.Id) && listed.Contains((e.Source.Id, c.Id)))
+                .Select(e => (Claim: c, Evidence: e)))
             .GroupBy(x => x.Evidence.Source.Id)
             .OrderBy(g => order[g.Key])
             .Select(g => new FigureSource(
@@ -123,8 +146,14 @@ public static class FindFigure
                     c.Key, c.First().Claim.Text, c.First().Claim.Subject, c.First().Claim.Property, c.First().Claim.Value,
                     c.First().Claim.AssertedBy, c.First().Claim.Status, [.. c.Select(x => x.Evidence)],
                     c.First().Claim.Value.Amount == figure ? FigureMatch.States : FigureMatch.Admits))
-                    .OrderBy(c => c.How).ThenBy(c => c.ClaimId)]))
+                    .OrderBy(c => c.How).ThenBy(c => c.ClaimId)],
+                counts[g.Key],
+                ClaimsOf(figure, unit, property, g.Key)))
             .ToArray();
         return TypedResults.Ok(new FigureResult(figure, unit, property, hits.SourceCount, hits.ClaimCount, sources, next));
     }
+
+    private static string ClaimsOf(decimal figure, string? unit, string? property, long sourceId) =>
+        $"/claims?value={figure.ToString(System.Globalization.CultureInfo.InvariantCulture)}&source={sourceId}" +
+        (unit is null ? "" : "&unit=" + Uri.EscapeDataString(unit)) + (property is null ? "" : "&property=" + Uri.EscapeDataString(property));
 }

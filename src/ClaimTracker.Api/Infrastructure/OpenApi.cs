@@ -36,6 +36,7 @@ public static class OpenApi
     private const string LocationHeader = "Location";
     private const string ReplayedHeader = "Idempotent-Replayed";
     private const string CorsHeader = "Access-Control-Allow-Origin";
+    private const string CacheControlHeader = "Cache-Control";
 
     /// <summary>The response headers, declared once under components and referred to by every answer that has them.</summary>
     private static readonly (string Name, string Description, Func<OpenApiSchema> Schema)[] Headers =
@@ -49,12 +50,17 @@ public static class OpenApi
             () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 }),
         (RetryAfterHeader, "Seconds to wait before trying again.",
             () => new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = "3600" }),
-        (ETagHeader, "The version of the resource (\"v3\"): send it as If-Match to change or retract it.",
-            () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 15, Pattern = "^\"v[0-9]+\"$" }),
+        (ETagHeader, "Identifies this answer: send it back as If-None-Match to get a 304 while nothing it shows has changed. A claim's " +
+            "or a conflict's starts with its version (\"v3\" after a write, \"v3-1f0c2e9a7b4d6c58\" on a read): send it as If-Match to " +
+            "change or retract it (If-Match compares the version).",
+            () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 30, Pattern = "^\"(v[0-9]{1,10}(-[0-9a-f]{16})?|[0-9a-f]{16})\"$" }),
         (LocationHeader, "Where the created resource is.",
             () => new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference", MaxLength = 2_000 }),
         (ReplayedHeader, "true when this is the recorded answer to an earlier request with the same Idempotency-Key (nothing was written again).",
             () => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("true")] }),
+        (CacheControlHeader, "no-cache on reads (keep the answer, but revalidate it with If-None-Match before each use); no-store on " +
+            "writes, errors, health checks and any request sent with a key.",
+            () => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("no-cache"), JsonValue.Create("no-store")] }),
         (CorsHeader, "Present when the request's Origin is one of the configured origins (ClaimTracker:Cors:Origins); with none configured, CORS is closed.",
             () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 2_000 }),
     ];
@@ -155,11 +161,14 @@ public static class OpenApi
                 In = ParameterLocation.Header,
                 Required = required,
                 Description = (required ? "Required: 428 without it. " : "Optional. ") +
-                              "The ETag read (\"v3\"), so that a change made meanwhile is not overwritten: 412 when the resource has changed since. * matches any version.",
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 15, Pattern = "^(\\*|(W/)?\"v[0-9]{1,10}\")$" },
+                              "The ETag read (\"v3\", or as a read gives it \"v3-1f0c2e9a7b4d6c58\": the version is compared), so that a change made " +
+                              "meanwhile is not overwritten: 412 when the resource has changed since. * matches any version.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 32, Pattern = "^(\\*|(W/)?\"v[0-9]{1,10}(-[0-9a-f]{16})?\")$" },
                 Example = JsonValue.Create("\"v3\""),
             });
         }
+        var conditional = method == "GET" && context.Description.ActionDescriptor.EndpointMetadata.OfType<ConditionalRead>().Any();
+        if (conditional) DeclareConditional(operation);
         if (!health)
         {
             problems.Add((429, "Over a rate limit (reads per client address, writes per curator key, failed authentications per client address); retry after the Retry-After seconds."));
@@ -188,11 +197,29 @@ public static class OpenApi
 
         foreach (var parameter in operation.Parameters.OfType<OpenApiParameter>()) ParameterRules.Declare(operation.OperationId, parameter);
         if (operation.OperationId == "ExportClaims") DescribeJsonLd(operation, document);
-        DeclareHeaders(operation, document, method, health);
+        DeclareHeaders(operation, document, method, health, conditional);
+    }
+
+    /// <summary>A read with an ETag takes If-None-Match and may answer 304 (Infrastructure/ConditionalReads.cs).</summary>
+    private static void DeclareConditional(OpenApiOperation operation)
+    {
+        operation.Parameters!.Add(new OpenApiParameter
+        {
+            Name = "If-None-Match",
+            In = ParameterLocation.Header,
+            Description = "The ETag of an answer read before, e.g. \"1f0c2e9a7b4d6c58\" (several may be given, comma-separated): 304 with no " +
+                          "body while nothing the answer shows has changed, after one small query instead of the whole answer's.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 2_000 },
+            Example = JsonValue.Create("\"1f0c2e9a7b4d6c58\""),
+        });
+        operation.Responses!.TryAdd("304", new OpenApiResponse
+        {
+            Description = "Not modified: If-None-Match names this answer's ETag, and nothing the answer shows has changed since. No body.",
+        });
     }
 
     /// <summary>Which headers each answer carries.</summary>
-    private static void DeclareHeaders(OpenApiOperation operation, OpenApiDocument document, string method, bool health)
+    private static void DeclareHeaders(OpenApiOperation operation, OpenApiDocument document, string method, bool health, bool conditional)
     {
         document.Components ??= new OpenApiComponents();
         document.Components.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -205,14 +232,15 @@ public static class OpenApi
         {
             if (answer is not OpenApiResponse response) continue;
             var status = int.Parse(code, CultureInfo.InvariantCulture);
-            var names = new List<string> { RequestIdHeader, CorsHeader };
+            var names = new List<string> { RequestIdHeader, CorsHeader, CacheControlHeader };
             // Health checks are exempt from the limits.
             if (!health) names.AddRange([RateLimits.PolicyHeader, RateLimits.Header]);
             if (status is 429 or 503) names.Add(RetryAfterHeader);
+            if (status == 304) names.Add(ETagHeader);
             if (status is >= 200 and < 300)
             {
                 if (status == 201) names.Add(LocationHeader);
-                if (Versioned(response)) names.Add(ETagHeader);
+                if (Versioned(response) || (conditional && status == 200)) names.Add(ETagHeader);
                 if (method == "POST" && operation.Parameters!.Any(p => p.Name == IdempotencyMiddleware.Header)) names.Add(ReplayedHeader);
             }
             response.Headers ??= new Dictionary<string, IOpenApiHeader>();

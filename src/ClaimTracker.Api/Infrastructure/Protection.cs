@@ -80,6 +80,7 @@ public static class Protection
                 foreach (var (name, value) in SecurityHeaders(http.Request.Path)) headers[name] = value;
                 if (http.Request.Path.StartsWithSegments(ReferencePage.Path)) headers.ContentSecurityPolicy = ReferencePage.Policy(http);
                 headers["X-Request-Id"] = Problems.RequestId(http);
+                headers.CacheControl = ConditionalReads.CacheControl(http);
                 if (varyByOrigin && !headers.Vary.Any(v => v?.Split(',').Any(o => o.Trim().Equals("Origin", StringComparison.OrdinalIgnoreCase)) == true))
                 {
                     headers.Append("Vary", "Origin");

@@ -25,6 +25,7 @@ public static class Setup
         services.AddSingleton<EmbeddedSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
+        services.AddHostedService<ChangeCountFolding>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.AddSingleton<ServerRejections>();
         services.AddOptions<KestrelServerOptions>().Configure<ServerRejections>((kestrel, rejections) =>
@@ -66,6 +67,8 @@ public static class Setup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        // After the limits: a 304 counts as a read.
+        app.UseMiddleware<ConditionalReads>();
         app.UseMiddleware<IdempotencyMiddleware>();
         // The web page (wwwroot) is static and uses the public API only.
         app.UseDefaultFiles();

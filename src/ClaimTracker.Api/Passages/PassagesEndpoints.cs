@@ -6,7 +6,7 @@ public static class PassagesEndpoints
 {
     public static void MapPassages(this IEndpointRouteBuilder routes)
     {
-        var bySource = routes.MapGroup("/sources/{id}/passages").WithTags("Passages").WithValidation();
+        var bySource = routes.MapGroup("/sources/{id}/passages").WithTags("Passages").WithValidation().WithConditionalReads();
 
         bySource.MapPost("/", CreatePassage.Handle)
             .WithName("CreatePassage")
@@ -21,7 +21,7 @@ public static class PassagesEndpoints
             .WithSummary("List a source's passages")
             .WithDescription("In text order (by start offset), by keyset pagination.");
 
-        var passages = routes.MapGroup("/passages").WithTags("Passages").WithValidation();
+        var passages = routes.MapGroup("/passages").WithTags("Passages").WithValidation().WithConditionalReads();
 
         passages.MapGet("/review", PassagesForReview.Handle)
             .WithName("ListPassagesForReview")

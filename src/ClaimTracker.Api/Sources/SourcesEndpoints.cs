@@ -6,7 +6,7 @@ public static class SourcesEndpoints
 {
     public static RouteGroupBuilder MapSources(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/sources").WithTags("Sources").WithValidation();
+        var group = routes.MapGroup("/sources").WithTags("Sources").WithValidation().WithConditionalReads();
 
         group.MapPost("/", CreateSource.Handle)
             .WithName("CreateSource")

@@ -6,7 +6,7 @@ public static class SubjectsEndpoints
 {
     public static void MapSubjects(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/subjects").WithTags("Subjects").WithValidation();
+        var group = routes.MapGroup("/subjects").WithTags("Subjects").WithValidation().WithConditionalReads();
 
         group.MapPost("/", CreateSubject.Handle)
             .WithName("CreateSubject")

@@ -6,7 +6,7 @@ public static class PropertiesEndpoints
 {
     public static void MapProperties(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/properties").WithTags("Properties").WithValidation();
+        var group = routes.MapGroup("/properties").WithTags("Properties").WithValidation().WithConditionalReads();
 
         group.MapGet("/", ListProperties.Handle)
             .WithName("ListProperties")

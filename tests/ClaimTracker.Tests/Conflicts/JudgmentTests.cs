@@ -54,6 +54,21 @@ public sealed class JudgmentTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task An_open_ended_valid_time_is_an_open_ended_as_of_time()
+    {
+        var world = await World.CreateAsync(api);
+
+        var since = await world.CreateClaimAsync(("validAt", null), ("validFrom", "2013"));
+        var until = await world.CreateClaimAsync(("validAt", null), ("validTo", "2019-06"));
+
+        Assert.Equal("2013-01-01", since.GetProperty("asOf").GetProperty("start").GetString());
+        Assert.Equal(JsonValueKind.Null, since.GetProperty("asOf").GetProperty("end").ValueKind);
+        Assert.Equal(JsonValueKind.Null, until.GetProperty("asOf").GetProperty("start").ValueKind);
+        Assert.Equal("2019-06-30", until.GetProperty("asOf").GetProperty("end").GetString());
+        Assert.Equal("valid", (await api.CreateClient().GetJsonAsync($"/claims/{Id(until)}")).GetProperty("asOf").GetProperty("basis").GetString());
+    }
+
+    [Fact]
     public async Task An_undated_figure_on_an_undated_page_is_only_a_possible_conflict_and_says_why()
     {
         var world = await World.CreateAsync(api);

@@ -111,8 +111,8 @@ function corroborationBlock(claim, c) {
     h('h4', null, 'Corroboration'),
     h('p', { class: 'support-count' },
       h('strong', null, plural(c.independentSupports, 'independent voice')),
-      supporters.length ? `: ${supporters.join(', ')}` : '',
-      ` · ${plural(c.sources.length, 'source')}`),
+      supporters.length ? `: ${supporters.join(', ')}${c.independentSupports > supporters.length ? ', …' : ''}` : '',
+      ` · ${plural(c.sourceCount, 'source')}`),
     c.agreeing.length
       ? h('ul', { class: 'agreeing plain-list' }, c.agreeing.map(a => h('li', { class: 'agreeing-claim' },
         h('span', { class: 'agree-mark', 'aria-hidden': 'true' }, '✓ '),
@@ -120,7 +120,8 @@ function corroborationBlock(claim, c) {
         describeValue(a.value).main,
         a.value.statedAs && a.value.statedAs !== describeValue(a.value).main ? [' (', h('q', null, a.value.statedAs), ')'] : null,
         h('span', { class: 'agree-sources' }, ' in ', a.sources.map((s, i) => [i ? '; ' : '', sourceLine(s, { claimId: a.claimId })])))))
-      : h('p', { class: 'muted' }, 'No other claim agrees with it yet.'));
+      : h('p', { class: 'muted' }, 'No other claim agrees with it yet.'),
+    c.agreeingCount > c.agreeing.length ? h('p', { class: 'muted' }, `and ${plural(c.agreeingCount - c.agreeing.length, 'more agreeing claim')}`) : null);
 }
 
 function conflictsBlock(claim, others) {
@@ -137,7 +138,8 @@ function conflictsBlock(claim, others) {
           : `claim ${ref.otherClaimId}`,
         h('span', { class: 'conflict-meta' }, ' ',
           link(conflictUrl(ref.id), null, `Conflict ${ref.id}`), `: ${ref.status}, ${ruleWords[ref.rule] || ref.rule}, ${scopeWords[ref.scope] || ref.scope}`));
-    })));
+    })),
+    claim.conflictCount > claim.conflicts.length ? h('p', { class: 'muted' }, `and ${plural(claim.conflictCount - claim.conflicts.length, 'more conflict')}`) : null);
 }
 
 export function loadingBlock(text = 'Loading…') {
