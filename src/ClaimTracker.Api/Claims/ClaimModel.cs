@@ -193,6 +193,7 @@ public sealed record EvidenceView(
 /// <param name="Conflicts">The claim's conflicts that are not closed.</param>
 /// <param name="Corroboration">Agreeing claims and independent supports; given by GET /claims/{id} only, null elsewhere.</param>
 /// <param name="NeedsReview">True when a corrected source text left none of the claim's supporting passages exact or moved.</param>
+/// <param name="Snippet">On GET /claims with q only: the passage the search matched, its matching words marked; absent otherwise.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -215,7 +216,9 @@ public sealed record ClaimDetail(
     string CreatedBy,
     DateTime CreatedAt,
     string UpdatedBy,
-    DateTime UpdatedAt)
+    DateTime UpdatedAt,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Snippet? Snippet = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";
