@@ -25,6 +25,9 @@ public static class Setup
         services.AddSingleton<EmbeddedSupervisor>();
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
+        services.AddSingleton<Changes.ChangeStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<Changes.ChangeStreams>());
+        services.AddSingleton<Imports.ImportJobs>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.AddSingleton<ServerRejections>();
         services.AddOptions<KestrelServerOptions>().Configure<ServerRejections>((kestrel, rejections) =>

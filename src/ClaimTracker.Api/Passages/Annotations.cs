@@ -46,8 +46,8 @@ public sealed record AnnotationPage(
     string Id,
     string Type,
     AnnotationCollectionRef PartOf,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next,
-    WebAnnotation[] Items);
+    WebAnnotation[] Items,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Next = null);
 
 /// <summary>What became of one annotation of an import.</summary>
 /// <param name="Index">Its place in the request, from 0.</param>
@@ -249,7 +249,7 @@ public static class Annotations
         }).ToArray();
         var self = after is null && page.Limit is null ? collection : $"{collection}{http.Request.QueryString}";
         var answer = new AnnotationPage(Profile, self, "AnnotationPage", new AnnotationCollectionRef(collection, "AnnotationCollection", total.Value),
-            next is null ? null : $"{collection}?cursor={next}&limit={take}", items);
+            items, next is null ? null : $"{collection}?cursor={next}&limit={take}");
         return TypedResults.Content(JsonSerializer.Serialize(answer, json.Value.SerializerOptions), $"{MediaType}; profile=\"{Profile}\"");
     }
 }

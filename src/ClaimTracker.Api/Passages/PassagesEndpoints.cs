@@ -25,11 +25,24 @@ public static class PassagesEndpoints
 
         annotations.MapPost("/", Annotations.ImportAsync)
             .WithName("ImportAnnotations")
-            .Accepts<System.Text.Json.Nodes.JsonNode>("application/json", Annotations.MediaType)
+            .Accepts<string>("application/json", Annotations.MediaType)
             .ProducesProblems(404, 422)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
-                if (operation.RequestBody is Microsoft.OpenApi.OpenApiRequestBody body) body.Description = Annotations.BodyDescription;
+                if (operation.RequestBody is Microsoft.OpenApi.OpenApiRequestBody body)
+                {
+                    body.Description = Annotations.BodyDescription;
+                    // Any JSON: the annotation forms are told apart by their members, and members not read are ignored.
+                    foreach (var media in body.Content?.Values ?? [])
+                    {
+                        media.Schema = new Microsoft.OpenApi.OpenApiSchema
+                        {
+                            Type = Microsoft.OpenApi.JsonSchemaType.Object | Microsoft.OpenApi.JsonSchemaType.Array,
+                            MaxItems = Annotations.MaxItems,
+                            Description = "An annotation, a list of them, an AnnotationPage, an AnnotationCollection or a Hypothesis export.",
+                        };
+                    }
+                }
                 return Task.CompletedTask;
             })
             .WithSummary("Import W3C Web Annotations as passages")
