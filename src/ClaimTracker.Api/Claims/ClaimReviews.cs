@@ -53,7 +53,12 @@ public sealed class ClaimReviews(NpgsqlConnection connection, string baseUrl)
 {
     public const string Context = "https://schema.org";
 
-    private sealed record SourceFacts(long Id, string? Url, string[] Authors);
+    private sealed class SourceFacts
+    {
+        public long Id { get; init; }
+        public string? Url { get; init; }
+        public string[] Authors { get; init; } = [];
+    }
 
     private IReadOnlyList<ClaimDetail>? _page;
     private Dictionary<long, SourceFacts> _sources = [];
@@ -61,9 +66,15 @@ public sealed class ClaimReviews(NpgsqlConnection connection, string baseUrl)
 
     public async Task<JsonObject> ReviewAsync(ClaimDetail claim, IReadOnlyList<ClaimDetail> page, CancellationToken ct)
     {
+        await LoadAsync(page, ct);
+        return Review(claim);
+    }
+
+    /// <summary>Once per page of the export: the sources' addresses and authors, and whether each asserter is a person.</summary>
+    public async Task LoadAsync(IReadOnlyList<ClaimDetail> page, CancellationToken ct)
+    {
         if (!ReferenceEquals(page, _page))
         {
-            // Once per page of the export: the sources' addresses and authors, and whether each asserter is a person.
             _page = page;
             var sourceIds = page.SelectMany(c => c.Evidence.Select(e => e.Source.Id)).Distinct().ToArray();
             _sources = (await connection.QueryAsync<SourceFacts>(new CommandDefinition(
@@ -72,7 +83,6 @@ public sealed class ClaimReviews(NpgsqlConnection connection, string baseUrl)
             _kinds = (await connection.QueryAsync<(long Id, string? Kind)>(new CommandDefinition(
                 "select id, kind from subjects where id = any(@asserters)", new { asserters }, cancellationToken: ct))).ToDictionary(s => s.Id, s => s.Kind);
         }
-        return Review(claim);
     }
 
     private JsonObject Review(ClaimDetail c)

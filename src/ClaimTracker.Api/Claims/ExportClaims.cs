@@ -60,6 +60,8 @@ public static partial class ExportClaims
         var options = json.Value.SerializerOptions;
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
         var reviews = kind == ExportFormat.Claimreview ? new ClaimReviews(connection, baseUrl) : null;
+        // Read before anything is sent, as the first page is.
+        if (reviews is not null) await reviews.LoadAsync(page, ct);
         await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 64 * 1024);
 
         if (kind == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(",", CsvHeader));

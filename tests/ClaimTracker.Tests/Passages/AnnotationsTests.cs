@@ -12,8 +12,12 @@ public sealed class AnnotationsTests(ApiFactory api) : IClassFixture<ApiFactory>
         "An invented report. The minister said 2,500 troops would stay. Critics said 2,500 troops were too few. " +
         "The minister said nothing more.";
 
-    private static StringContent Json(object body, string type = "application/json") =>
-        new(JsonSerializer.Serialize(body), Encoding.UTF8, type);
+    private static StringContent Json(object body, string type = "application/json")
+    {
+        var content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(type);
+        return content;
+    }
 
     private async Task<(HttpClient Curator, long SourceId)> SourceAsync()
     {
