@@ -30,6 +30,9 @@ namespace ClaimTracker.Api.Claims;
 /// (all must match), "quoted phrases", or, and -excluded words, e.g. withdrawal -coalition. At most 500 characters.</param>
 /// <param name="NeedsReview">true: only claims left without an exact or moved supporting passage by a corrected source text; false: none of them.</param>
 /// <param name="AgreesWith">Only the claims that agree with this claim (its id), e.g. 17: the list behind its corroboration's agreeingCount.</param>
+/// <param name="Outlet">Only claims evidenced by a source from this outlet (case-insensitive), e.g. Antiwar.com.</param>
+/// <param name="PublishedFrom">Only claims evidenced by a source whose published period ends on or after this date: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09.</param>
+/// <param name="PublishedTo">Only claims evidenced by a source whose published period starts on or before this date's period: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024.</param>
 public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "include_narrower")] Param<bool>? IncludeNarrower,
@@ -47,7 +50,10 @@ public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "to")] Param<PartialDate>? To,
     [property: FromQuery(Name = "q")] string? Q,
     [property: FromQuery(Name = "needs_review")] Param<bool>? NeedsReview = null,
-    [property: FromQuery(Name = "agrees_with")] Param<long>? AgreesWith = null)
+    [property: FromQuery(Name = "agrees_with")] Param<long>? AgreesWith = null,
+    [property: FromQuery(Name = "outlet")] string? Outlet = null,
+    [property: FromQuery(Name = "published_from")] Param<PartialDate>? PublishedFrom = null,
+    [property: FromQuery(Name = "published_to")] Param<PartialDate>? PublishedTo = null)
 {
     public sealed class Validator : AbstractValidator<ClaimFilterQuery>
     {
@@ -62,6 +68,9 @@ public sealed record ClaimFilterQuery(
             RuleFor(q => q).Must(q => q.From!.Value.Value.Start < q.To!.Value.Value.End)
                 .When(q => q.From is { IsValid: true } && q.To is { IsValid: true })
                 .OverridePropertyName("from").WithMessage("must not be after to.");
+            RuleFor(q => q).Must(q => q.PublishedFrom!.Value.Value.Start < q.PublishedTo!.Value.Value.End)
+                .When(q => q.PublishedFrom is { IsValid: true } && q.PublishedTo is { IsValid: true })
+                .OverridePropertyName("published_from").WithMessage("must not be after published_to.");
         }
     }
 }
@@ -196,6 +205,24 @@ public sealed class ClaimFilter
         {
             p.Add("agreesWith", agreesWith);
             filter.Conditions.Add("c.id in (select id from agreeing_claims(@agreesWith))");
+        }
+        if (query.Outlet is { } outlet)
+        {
+            p.Add("outlet", outlet.Trim());
+            filter.Conditions.Add("""
+                exists (select 1 from claim_evidence oe join sources os on os.id = oe.source_id where oe.claim_id = c.id and lower(os.outlet) = lower(@outlet))
+                """);
+        }
+        var (publishedFrom, publishedTo) = (query.PublishedFrom?.Value, query.PublishedTo?.Value);
+        if (publishedFrom is not null || publishedTo is not null)
+        {
+            // As GET /sources reads it: a source's published period overlaps the one asked for.
+            p.Add("publishedFrom", publishedFrom?.Start);
+            p.Add("publishedTo", publishedTo?.End);
+            filter.Conditions.Add("""
+                exists (select 1 from claim_evidence pe join sources ps on ps.id = pe.source_id where pe.claim_id = c.id
+                        and (@publishedFrom::date is null or ps.published_until > @publishedFrom) and (@publishedTo::date is null or ps.published_on < @publishedTo))
+                """);
         }
         if (query.Q is { } q)
         {

@@ -239,6 +239,7 @@ public sealed record EvidenceView(
 /// <param name="AsOf">As of when the value holds: the valid time, else when it was said, else the report's date; null when nothing dates it.</param>
 /// <param name="Attribution">The voices the claim comes through, outermost first; the last is the asserter. Empty for the source's own voice.</param>
 /// <param name="PartOf">The claim this one is a part of (a breakdown), if any.</param>
+/// <param name="Snippet">On GET /claims with q only: the passage the search matched, its matching words marked; absent otherwise.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -266,7 +267,9 @@ public sealed record ClaimDetail(
     DateTime UpdatedAt,
     AsOfView? AsOf = null,
     VoiceView[]? Attribution = null,
-    long? PartOf = null)
+    long? PartOf = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Snippet? Snippet = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";

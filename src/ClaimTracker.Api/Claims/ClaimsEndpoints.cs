@@ -61,8 +61,8 @@ public static class ClaimsEndpoints
                 }
                 return Task.CompletedTask;
             })
-            .WithSummary("Export a claims query as NDJSON, CSV or JSON-LD")
-            .WithDescription("Takes the same filters as GET /claims and streams every matching claim. JSON-LD uses schema.org Claim for claims and W3C Web Annotation (with TextPositionSelector and TextQuoteSelector) for their evidence.");
+            .WithSummary("Export a claims query as NDJSON, CSV, JSON-LD or ClaimReview")
+            .WithDescription("Takes the same filters as GET /claims and streams every matching claim. JSON-LD uses schema.org Claim for claims and W3C Web Annotation (with TextPositionSelector and TextQuoteSelector) for their evidence. ClaimReview gives a schema.org ClaimReview per claim: reviewed by the curator who last changed it, rated 1 (retracted), 2 (deprecated), 3 (draft), 4 (verified, with an unresolved conflict) or 5 (verified, uncontested), the item reviewed a schema.org Claim with its asserter as author and each source as an appearance. CSV cells that a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return) begin with a single quote; plain numbers such as -3 are left as they are.");
 
         group.MapGet("/{id}/history", ClaimHistory.Handle)
             .WithName("GetClaimHistory")

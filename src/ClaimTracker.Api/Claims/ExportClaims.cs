@@ -11,23 +11,24 @@ using Npgsql;
 
 namespace ClaimTracker.Api.Claims;
 
-public enum ExportFormat { Ndjson, Csv, Jsonld }
+public enum ExportFormat { Ndjson, Csv, Jsonld, Claimreview }
 
 /// <summary>
 /// Any claims query as a file: NDJSON (one claim per line, as GET /claims/{id} shows it), CSV (one row per claim),
-/// or JSON-LD (schema.org Claim for each claim, with a W3C Web Annotation per evidence passage, selectors
-/// included). Streamed in id order, so a large export does not sit in memory.
+/// JSON-LD (schema.org Claim for each claim, with a W3C Web Annotation per evidence passage, selectors included), or
+/// schema.org ClaimReview (<see cref="ClaimReviews"/>). Streamed in id order, so a large export does not sit in memory.
 /// </summary>
-/// <param name="Format">ndjson (one claim per line), csv (one row per claim) or jsonld (schema.org Claim and W3C Web Annotation); required.</param>
+/// <param name="Format">ndjson (one claim per line), csv (one row per claim), jsonld (schema.org Claim and W3C Web Annotation) or
+/// claimreview (a schema.org ClaimReview per claim, rated from its status, rank and conflicts); required, e.g. claimreview.</param>
 public sealed record ExportQuery([property: FromQuery(Name = "format"), System.ComponentModel.DataAnnotations.Required] Param<ExportFormat>? Format)
 {
     public sealed class Validator : AbstractValidator<ExportQuery>
     {
-        public Validator() => RuleFor(q => q.Format).NotNull().OverridePropertyName("format").WithMessage("is required: ndjson, csv or jsonld.");
+        public Validator() => RuleFor(q => q.Format).NotNull().OverridePropertyName("format").WithMessage("is required: ndjson, csv, jsonld or claimreview.");
     }
 }
 
-public static class ExportClaims
+public static partial class ExportClaims
 {
     private const int Batch = 500;
 
@@ -55,13 +56,17 @@ public static class ExportClaims
             ExportFormat.Csv => "text/csv; charset=utf-8",
             _ => "application/ld+json",
         };
-        response.Headers.ContentDisposition = $"attachment; filename=\"claims.{kind.Db()}\"";
+        response.Headers.ContentDisposition = $"attachment; filename=\"claims.{(kind == ExportFormat.Claimreview ? "claimreview.jsonld" : kind.Db())}\"";
         var options = json.Value.SerializerOptions;
         var baseUrl = $"{http.Request.Scheme}://{http.Request.Host}";
+        var reviews = kind == ExportFormat.Claimreview ? new ClaimReviews(connection, baseUrl) : null;
+        // Read before anything is sent, as the first page is.
+        if (reviews is not null) await reviews.LoadAsync(page, ct);
         await using var writer = new StreamWriter(response.Body, new UTF8Encoding(false), 64 * 1024);
 
         if (kind == ExportFormat.Csv) await writer.WriteLineAsync(string.Join(",", CsvHeader));
         if (kind == ExportFormat.Jsonld) await writer.WriteAsync($$"""{"@context":{{JsonLdContext}},"@graph":[""");
+        if (reviews is not null) await writer.WriteAsync($$"""{"@context":"{{ClaimReviews.Context}}","@graph":[""");
 
         var first = true;
         while (true)
@@ -76,6 +81,10 @@ public static class ExportClaims
                     case ExportFormat.Csv:
                         await writer.WriteLineAsync(string.Join(",", CsvRow(claim).Select(Csv)));
                         break;
+                    case ExportFormat.Claimreview:
+                        await writer.WriteAsync((first ? "" : ",") + (await reviews!.ReviewAsync(claim, page, ct)).ToJsonString());
+                        first = false;
+                        break;
                     default:
                         foreach (var node in JsonLd(claim, baseUrl))
                         {
@@ -89,7 +98,7 @@ public static class ExportClaims
             filter.Parameters.Add("afterId", page[^1].Id);
             page = await ClaimQuery.ManyAsync(connection, null, $"where {filter.Where} order by c.id limit @limit", filter.Parameters, ct);
         }
-        if (kind == ExportFormat.Jsonld) await writer.WriteAsync("]}");
+        if (kind is ExportFormat.Jsonld or ExportFormat.Claimreview) await writer.WriteAsync("]}");
         await writer.FlushAsync(ct);
         return TypedResults.Empty;
     }
@@ -114,9 +123,24 @@ public static class ExportClaims
         ];
     }
 
-    /// <summary>RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes.</summary>
-    internal static string Csv(string? field) =>
-        field is null ? "" : field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+    /// <summary>RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes; neutralised first (<see cref="Neutralise"/>).</summary>
+    internal static string Csv(string? field)
+    {
+        if (field is null) return "";
+        field = Neutralise(field);
+        return field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"") + "\"";
+    }
+
+    /// <summary>
+    /// A spreadsheet runs a cell that starts with =, +, -, @, a tab or a carriage return as a formula (OWASP, CSV
+    /// injection): such a cell gets a leading single quote, which spreadsheets show as text and which a reader sees
+    /// at once. A plain number ("-3", "+2.5") cannot be a formula, so it is left as it is and stays a number.
+    /// </summary>
+    internal static string Neutralise(string field) =>
+        field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !PlainNumber().IsMatch(field) ? "'" + field : field;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[+-]?[0-9]+(\.[0-9]+)?$")]
+    private static partial System.Text.RegularExpressions.Regex PlainNumber();
 
     private const string JsonLdContext = """
         ["https://schema.org/",{"oa":"http://www.w3.org/ns/oa#","Annotation":"oa:Annotation","motivation":{"@id":"oa:motivatedBy","@type":"@vocab"},"target":{"@id":"oa:hasTarget"},"body":{"@id":"oa:hasBody","@type":"@id"},"selector":{"@id":"oa:hasSelector"},"source":{"@id":"oa:hasSource","@type":"@id"},"TextPositionSelector":"oa:TextPositionSelector","TextQuoteSelector":"oa:TextQuoteSelector","start":"oa:start","end":"oa:end","exact":"oa:exact","prefix":"oa:prefix","suffix":"oa:suffix","assessing":"oa:assessing"}]

@@ -32,7 +32,11 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
     private static readonly CreateSubjectRequest.Validator SubjectRules = new();
     private static readonly CreateClaimRequest.Validator ClaimRules = new();
 
-    public sealed record Progress(long Lines, long Claims, double Seconds);
+    /// <summary>How far an import has come: lines and body bytes read, claims so far, and what it is doing now.</summary>
+    public sealed record Progress(long Lines, long Claims, double Seconds, long Bytes = 0, ImportPhase Phase = ImportPhase.Reading);
+
+    /// <summary>Lines between two reports of progress while reading.</summary>
+    public const int ProgressLines = 1_000;
 
     /// <summary>An Idempotency-Key for the import: recorded with the import's own transaction.</summary>
     public sealed record Key(long CuratorId, string Value, string Path);
@@ -62,7 +66,8 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             while ((n = await body.ReadAsync(buffer, ct)) > 0) sha.AppendData(buffer, 0, n);
             return new Outcome(null, recorded, sha.GetHashAndReset());
         }
-        body = new HashingStream(body, sha);
+        var counted = new HashingStream(body, sha);
+        body = counted;
 
         var run = new Run(connection, tx, curatorId, json, ct);
         await run.LoadVocabularyAsync();
@@ -86,9 +91,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             if (string.IsNullOrWhiteSpace(text)) continue;
             await run.LineAsync(line, text);
             if (run.Buffered >= BatchRows) await run.FlushAsync();
+            if (line % ProgressLines == 0) progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count));
             if (line % 50_000 == 0)
             {
-                progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds));
                 logger.LogInformation("Import: {Lines} lines read, {Claims} claims, {Seconds:F0} s", line, run.Counts.Claims, clock.Elapsed.TotalSeconds);
             }
         }
@@ -99,9 +104,12 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         if (run.RejectedCount > 0)
         {
             await tx.RollbackAsync(ct);
+            progress?.Invoke(new Progress(line, 0, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Refused));
             return new Outcome(run.Report(false, line, 0, clock.Elapsed.TotalSeconds), null, requestSha);
         }
+        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Writing));
         await run.FlushAsync();
+        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Conflicts));
         var conflicts = await run.OpenConflictsAsync();
         var report = run.Report(true, line, conflicts, clock.Elapsed.TotalSeconds);
         if (key is not null)
@@ -112,8 +120,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                 """, new { key.CuratorId, key.Value, key.Path, requestSha, body = JsonSerializer.SerializeToUtf8Bytes(report, json) },
                 tx, cancellationToken: ct));
         }
+        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Committing));
         await tx.CommitAsync(ct);
-        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds));
+        progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Committed));
         logger.LogInformation("Import committed: {Lines} lines, {Claims} claims, {Conflicts} conflicts, {Seconds:F1} s",
             line, run.Counts.Claims, conflicts, clock.Elapsed.TotalSeconds);
         return new Outcome(report, null, requestSha);
@@ -513,9 +522,20 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
     }
 }
 
-/// <summary>Passes a stream through, adding every byte read to a hash.</summary>
+/// <summary>
+/// What an import is doing: reading and checking lines, writing the last rows, computing conflicts, committing; then
+/// how it ended: committed, refused (a line was rejected), or failed (it stopped on an error). Only committed wrote anything.
+/// </summary>
+public enum ImportPhase { Reading, Writing, Conflicts, Committing, Committed, Refused, Failed }
+
+/// <summary>Passes a stream through, adding every byte read to a hash and to a count.</summary>
 internal sealed class HashingStream(Stream inner, System.Security.Cryptography.IncrementalHash hash) : Stream
 {
+    private long _count;
+
+    /// <summary>Bytes read so far; read from another thread by progress reports.</summary>
+    public long Count => Interlocked.Read(ref _count);
+
     public override bool CanRead => true;
     public override bool CanSeek => false;
     public override bool CanWrite => false;
@@ -526,6 +546,7 @@ internal sealed class HashingStream(Stream inner, System.Security.Cryptography.I
     {
         var n = inner.Read(buffer, offset, count);
         hash.AppendData(buffer, offset, n);
+        Interlocked.Add(ref _count, n);
         return n;
     }
 
@@ -533,6 +554,7 @@ internal sealed class HashingStream(Stream inner, System.Security.Cryptography.I
     {
         var n = await inner.ReadAsync(buffer, ct);
         hash.AppendData(buffer.Span[..n]);
+        Interlocked.Add(ref _count, n);
         return n;
     }
 

@@ -59,7 +59,14 @@ public static class Cli
         var json = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
         await using var stream = File.OpenRead(file);
         var report = await new Imports.Importer(database.DataSource, json, app.Logger).RunAsync(stream, curatorId,
-            p => Console.Error.WriteLine($"  {p.Lines:N0} lines, {p.Claims:N0} claims, {p.Lines / Math.Max(p.Seconds, 0.001):N0} lines/s"),
+            p =>
+            {
+                // Reports come every thousand lines; a terminal gets one every 50,000 and the last.
+                if (p.Phase is Imports.ImportPhase.Committed || p.Phase is Imports.ImportPhase.Reading && p.Lines % 50_000 == 0)
+                {
+                    Console.Error.WriteLine($"  {p.Lines:N0} lines, {p.Claims:N0} claims, {p.Lines / Math.Max(p.Seconds, 0.001):N0} lines/s");
+                }
+            },
             CancellationToken.None);
         if (report.Committed)
         {

@@ -259,12 +259,17 @@ public static class OpenApi
         document.AddComponent<IOpenApiSchema>(name, new OpenApiSchema
         {
             Type = JsonSchemaType.Object,
-            Description = "The claims as JSON-LD: a schema.org Claim per claim and a W3C Web Annotation (oa:Annotation, with a " +
-                          "TextPositionSelector and a TextQuoteSelector) per evidence passage.",
+            Description = "The claims as JSON-LD: with format=jsonld a schema.org Claim per claim and a W3C Web Annotation (oa:Annotation, with a " +
+                          "TextPositionSelector and a TextQuoteSelector) per evidence passage; with format=claimreview a schema.org ClaimReview per claim " +
+                          "(@context https://schema.org), its reviewRating on a scale of 1 to 5 from the claim's status, rank and conflicts.",
             Required = new HashSet<string> { "@context", "@graph" },
             Properties = new Dictionary<string, IOpenApiSchema>
             {
-                ["@context"] = new OpenApiSchema { Type = JsonSchemaType.Array, Description = "https://schema.org/, then the Web Annotation terms used." },
+                ["@context"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Array | JsonSchemaType.String,
+                    Description = "jsonld: https://schema.org/, then the Web Annotation terms used; claimreview: https://schema.org.",
+                },
                 ["@graph"] = new OpenApiSchema
                 {
                     Type = JsonSchemaType.Array,
@@ -274,7 +279,7 @@ public static class OpenApi
                         Required = new HashSet<string> { "@type", "@id" },
                         Properties = new Dictionary<string, IOpenApiSchema>
                         {
-                            ["@type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Claim"), JsonValue.Create("Annotation")] },
+                            ["@type"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("Claim"), JsonValue.Create("Annotation"), JsonValue.Create("ClaimReview")] },
                             ["@id"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri" },
                         },
                     },

@@ -26,6 +26,7 @@ public static class Setup
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddHostedService<ChangeCountFolding>();
+        services.AddSingleton<Imports.ImportJobs>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         services.AddSingleton<ServerRejections>();
         services.AddOptions<KestrelServerOptions>().Configure<ServerRejections>((kestrel, rejections) =>

@@ -385,6 +385,13 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
             if (gen.Chance(0.7)) d.SetQuery("to", to);
         }
         if (gen.Chance(0.25)) d.SetQuery("q", gen.Chance(0.8) ? gen.Text(1, 3) : gen.Pick(EdgeValues.SearchSyntax));
+        if (gen.Chance(0.1) && world.Outlets.Count > 0) d.SetQuery("outlet", gen.Pick(world.Outlets));
+        if (gen.Chance(0.1))
+        {
+            var (from, to) = gen.Period();
+            if (gen.Chance(0.7)) d.SetQuery("published_from", from);
+            if (gen.Chance(0.7)) d.SetQuery("published_to", to);
+        }
     }
 
     private Task<Draft?> ListClaims(Draft d)
@@ -393,14 +400,14 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
         var hasText = d.Query.Any(q => q.Name == "q");
         var sort = gen.Chance(0.5) ? null : hasText ? gen.Pick("id", "recent", "relevance") : gen.Pick("id", "recent");
         if (sort is not null) d.SetQuery("sort", sort);
-        foreach (var facet in gen.Some(["source", "property", "subject", "asserted_by", "status"], 3)) d.Query.Add(("facet", facet, false));
+        foreach (var facet in gen.Some(["source", "property", "subject", "asserted_by", "status", "valid_year", "valid_month", "published_year", "published_month", "outlet"], 3)) d.Query.Add(("facet", facet, false));
         return Paged(Done(d), $"ListClaims:{sort ?? (hasText ? "relevance" : "id")}");
     }
 
     private Task<Draft?> ExportClaims(Draft d)
     {
         Filters(d);
-        d.SetQuery("format", gen.Pick("ndjson", "csv", "jsonld"));
+        d.SetQuery("format", gen.Pick("ndjson", "csv", "jsonld", "claimreview"));
         return Done(d);
     }
 

@@ -8,8 +8,9 @@ import * as claims from './views/claims.js';
 import * as figures from './views/figures.js';
 import * as conflicts from './views/conflicts.js';
 import * as timeline from './views/timeline.js';
+import * as imports from './views/imports.js';
 
-const views = { home, reader, claims, figures, conflicts, timeline };
+const views = { home, reader, claims, figures, conflicts, timeline, import: imports };
 
 let controller = null;
 

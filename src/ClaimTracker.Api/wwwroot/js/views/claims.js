@@ -4,14 +4,41 @@ import { fill, h, link, pageUrl } from '../dom.js';
 import { badge, loadingBlock, readerUrl, statusBadge } from '../components.js';
 import { asserter, describeValue, num, plural } from '../format.js';
 
-const FILTERS = ['subject', 'property', 'source', 'asserted_by', 'status', 'rank', 'q', 'best'];
+const FILTERS = ['subject', 'property', 'source', 'asserted_by', 'status', 'rank', 'q', 'best', 'outlet', 'from', 'to', 'published_from', 'published_to'];
 const FACETS = [
   ['property', 'Property'],
   ['subject', 'Subject'],
   ['source', 'Source'],
+  ['outlet', 'Outlet'],
   ['asserted_by', 'Asserted by'],
   ['status', 'Status'],
+  ['valid_year', 'Holds in (year)'],
+  ['valid_month', 'Holds in (month)'],
+  ['published_year', 'Published in (year)'],
+  ['published_month', 'Published in (month)'],
 ];
+
+// A date facet's value filters by a period: the claim's valid time (from/to) or its sources' publication.
+const PERIOD = {
+  valid_year: ['from', 'to'],
+  valid_month: ['from', 'to'],
+  published_year: ['published_from', 'published_to'],
+  published_month: ['published_from', 'published_to'],
+};
+
+/** The filters a facet value sets (or, when it is the one selected, clears). */
+function facetFilters(name, value, selected) {
+  const period = PERIOD[name];
+  if (period) return Object.fromEntries(period.map(p => [p, selected ? undefined : value]));
+  return { [name]: selected ? undefined : value };
+}
+
+function facetSelected(name, value, label, filters) {
+  const period = PERIOD[name];
+  if (period) return filters[period[0]] === value && filters[period[1]] === value;
+  const current = filters[name];
+  return current !== undefined && (current === value || current.toLowerCase() === label.toLowerCase());
+}
 
 export async function render(main, params, { signal, navigate }) {
   document.title = 'Claims · ClaimTracker';
@@ -47,6 +74,7 @@ export async function render(main, params, { signal, navigate }) {
   const labelOf = (name, value) => {
     if (name === 'q') return `“${value}”`;
     if (name === 'best') return 'best-ranked only';
+    if (['from', 'to', 'published_from', 'published_to', 'outlet'].includes(name)) return value;
     const hit = (facets[name] || []).find(f => (f.value ?? 'source') === value || f.label.toLowerCase() === String(value).toLowerCase());
     return hit ? hit.label : value;
   };
@@ -74,32 +102,43 @@ export async function render(main, params, { signal, navigate }) {
         !filters.status ? h('p', { class: 'hint' }, 'Retracted claims are left out; ',
           link(pageUrl({ view: 'claims', ...filters, status: 'retracted' }), null, 'show them'), '.') : null),
       h('div', { class: 'claims-table-wrap' },
-        page.items.length ? tableView(page.items) : h('p', { class: 'empty' }, 'No claim matches these filters.'),
+        page.items.length ? tableView(page.items, Boolean(filters.q)) : h('p', { class: 'empty' }, 'No claim matches these filters.'),
         h('nav', { class: 'pager', 'aria-label': 'Pages' },
           cursor ? link(pageUrl({ view: 'claims', ...filters, sort }), null, '← First page') : null,
           page.nextCursor ? link(pageUrl({ view: 'claims', ...filters, sort, cursor: page.nextCursor }), { class: 'next' }, 'Next page →') : null))));
 }
 
 function facetView(name, label, values, filters, sort) {
-  const current = filters[name];
+  // Periods read in time order; the other facets most frequent first, as the API gives them.
+  const shown = PERIOD[name] ? [...values].sort((a, b) => (a.value < b.value ? -1 : 1)) : values;
   return h('section', { class: 'facet', dataset: { facet: name } },
     h('h2', null, label),
     values.length === 0 ? h('p', { class: 'muted' }, 'none') : null,
-    h('ul', { class: 'plain-list' }, values.map(v => {
+    h('ul', { class: 'plain-list' }, shown.map(v => {
       const value = v.value ?? 'source';
-      const selected = current !== undefined && (current === value || current.toLowerCase() === v.label.toLowerCase());
-      const href = pageUrl({ view: 'claims', ...filters, [name]: selected ? undefined : value, sort });
+      const selected = facetSelected(name, value, v.label, filters);
+      const href = pageUrl({ view: 'claims', ...filters, ...facetFilters(name, value, selected), sort });
       return h('li', null, link(href, { class: ['facet-value', selected && 'is-selected'], 'aria-current': selected ? 'true' : null, dataset: { value } },
         h('span', { class: 'facet-label' }, v.label),
         h('span', { class: 'facet-count' }, num(v.count))));
     })));
 }
 
-function tableView(items) {
+/**
+ * The passage a search matched, its matched words in <mark>: built from the API's fragments as text nodes, so nothing
+ * of the passage is ever read as markup.
+ */
+export function snippetView(snippet) {
+  return h('p', { class: 'snippet', dataset: { passageId: snippet.passageId } },
+    snippet.fragments.map(f => (f.match ? h('mark', { class: 'snippet-match' }, f.text) : f.text)));
+}
+
+function tableView(items, searched) {
+  const headings = ['Subject', 'Property', 'Value', 'Asserted by', searched ? 'Evidence and the words that matched' : 'Evidence', 'Status'];
   return h('table', { class: 'claims-table' },
     h('caption', { class: 'visually-hidden' }, 'Claims'),
     h('thead', null, h('tr', null,
-      ['Subject', 'Property', 'Value', 'Asserted by', 'Evidence', 'Status'].map(t => h('th', { scope: 'col' }, t)))),
+      headings.map(t => h('th', { scope: 'col' }, t)))),
     h('tbody', null, items.map(c => {
       const v = describeValue(c.value);
       const openConflicts = c.conflicts.filter(x => x.status === 'open' || x.status === 'acknowledged');
@@ -112,7 +151,8 @@ function tableView(items) {
           h('span', { class: 'value-precision-sm' }, v.precision)),
         h('td', { class: 'cell-asserter' }, asserter(c, firstOutlet)),
         h('td', { class: 'cell-evidence' }, h('ul', { class: 'plain-list' }, c.evidence.map(e => h('li', null,
-          link(readerUrl(e.source.id, { passage: e.passageId, claim: c.id }), { title: e.exact }, e.source.title))))),
+          link(readerUrl(e.source.id, { passage: e.passageId, claim: c.id }), { title: e.exact }, e.source.title)))),
+          c.snippet ? snippetView(c.snippet) : null),
         h('td', { class: 'cell-status' }, statusBadge(c.status), c.rank !== 'normal' ? [' ', badge(c.rank, `rank-${c.rank}`)] : null,
           openConflicts.length ? [' ', link(pageUrl({ view: 'conflicts', conflict: openConflicts[0].id }), { class: 'badge badge-conflict' }, plural(openConflicts.length, 'conflict'))] : null));
     })));

@@ -35,11 +35,13 @@ export async function render(main, params, { signal }) {
     return;
   }
   const page = await get(`/conflicts?status=${encodeURIComponent(status)}&limit=100`, { signal });
-  fill(list,
-    h('p', { class: 'result-summary' }, page.items.length === 0
-      ? `No ${status === 'closed' ? 'closed' : status} conflicts.`
-      : `${plural(page.items.length, `${status === 'closed' ? 'closed' : status} conflict`)}${page.nextCursor ? ' (the first 100)' : ''}, newest first.`),
-    page.items.map(conflictView));
+  const summary = h('p', { class: 'result-summary' });
+  const describe = (count, more) => fill(summary, count === 0
+    ? `No ${status === 'closed' ? 'closed' : status} conflicts.`
+    : `${plural(count, `${status === 'closed' ? 'closed' : status} conflict`)}${more ? ' (the first 100)' : ''}, newest first.`);
+  describe(page.items.length, page.nextCursor);
+  const items = h('div', { class: 'conflict-items' }, page.items.map(conflictView));
+  fill(list, summary, items);
 }
 
 function whoSays(claim) {
