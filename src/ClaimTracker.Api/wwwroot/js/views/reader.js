@@ -87,7 +87,9 @@ class ReaderState {
     this.details = new Map();
     // Suggestions of another revision than the one shown cannot be drawn on its text.
     const open = proposed && proposed.revision === source.revision.number ? proposed.items : [];
-    this.suggestions = suggestions.drawable(open, this.passages).sort((a, b) => a.match.start - b.match.start);
+    // One mark per suggestion: one whose words overlap those of a suggestion before it is left to the API's list.
+    this.suggestions = suggestions.drawable(open, this.passages).sort((a, b) => a.match.start - b.match.start || b.match.end - a.match.end)
+      .filter((x, i, all) => !all.slice(0, i).some(y => y.match.start < x.match.end && x.match.start < y.match.end));
     this.suggestionById = new Map(this.suggestions.map(x => [x.id, x]));
   }
 
@@ -158,7 +160,7 @@ class ReaderView {
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-conflict sample' }, 'in conflict'), ` ${num(conflicted)} in an open conflict`),
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-bare sample' }, 'passage'), ' passage without a claim'),
               this.state.suggestions.length
-                ? h('span', { class: 'legend-item' }, h('mark', { class: 'sg sample' }, 'suggestion'), ` ${plural(this.state.suggestions.length, 'suggestion')} to curate`)
+                ? h('span', { class: 'legend-item' }, h('mark', { class: 'sg-legend sample' }, 'suggestion'), ` ${plural(this.state.suggestions.length, 'suggestion')} to curate`)
                 : null),
             h('p', { class: 'hint' }, 'Select a highlight (or Tab to it and press Enter) to see its claim. ',
               'Curators: select words in the text to anchor a new passage and claim.'),
