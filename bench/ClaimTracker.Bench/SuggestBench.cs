@@ -125,8 +125,14 @@ public static class SuggestBench
         foreach (var (name, list2) in timings)
         {
             list2.Sort();
-            Console.WriteLine(string.Create(inv, $"  GET /sources/{{id}}/suggestions{(name == "one" ? "/{sid}" : name == "list" ? "" : "?preview=true")}: median {list2[list2.Count / 2]:0.0} ms (min {list2[0]:0.0}, max {list2[^1]:0.0})"
-                + (name == "list?preview=true" && open.Count > 0 ? string.Create(inv, $"; {(list2[list2.Count / 2] - timings["list"][timings["list"].Count / 2]) / open.Count:0.00} ms per previewed suggestion") : "")));
+            var path = name == "one" ? "/{sid}" : name == "list" ? "" : "?preview=true";
+            var line = string.Create(inv, $"  GET /sources/{{id}}/suggestions{path}: median {list2[list2.Count / 2]:0.0} ms (min {list2[0]:0.0}, max {list2[^1]:0.0})");
+            if (name == "list?preview=true" && open.Count > 0)
+            {
+                var listMedian = timings["list"][timings["list"].Count / 2];
+                line += string.Create(inv, $"; {(list2[list2.Count / 2] - listMedian) / open.Count:0.00} ms per previewed suggestion");
+            }
+            Console.WriteLine(line);
         }
         return 0;
     }
