@@ -19,7 +19,7 @@ if (args.Length == 0)
           urls          --conn CS --out DIR                             request lists for the list, figure, conflict and search benchmarks
           pgbench-script --log FILE --label L --id ID --max-id N --out FILE   the SQL one GET /claims/{id} ran, as a pgbench script
           explain       --log FILE --conn CS --conflict-id ID --out FILE     EXPLAIN (ANALYZE, BUFFERS) of the captured statements
-          suggest       [--words 5000] [--runs 30] [--seeds DIR]          time the recognizer on a source of that many words
+          suggest       [--words 5000] [--runs 30] [--seeds DIR] [--api URL --key KEY]   time the recognizer on a source of that many words; with --api, GET /sources/{id}/suggestions too
         """);
     return 2;
 }
@@ -37,7 +37,7 @@ return args[0] switch
     "urls" => await Urls.RunAsync(options),
     "pgbench-script" => PgbenchScript.Run(options),
     "explain" => await Explain.RunAsync(options),
-    "suggest" => SuggestBench.Run(options),
+    "suggest" => await SuggestBench.RunAsync(options),
     _ => throw new ArgumentException($"unknown command {args[0]}"),
 };
 

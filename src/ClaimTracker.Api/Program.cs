@@ -9,6 +9,7 @@ using ClaimTracker.Api.Passages;
 using ClaimTracker.Api.Seeds;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Subjects;
+using ClaimTracker.Api.Suggestions;
 using ClaimTracker.Api.Timeline;
 using ClaimTracker.Api.Vocabulary;
 
@@ -52,6 +53,7 @@ app.UseClaimTrackerPipeline();
 
 app.MapHealth();
 app.MapSources();
+app.MapSuggestions();
 app.MapPassages();
 app.MapSubjects();
 app.MapProperties();

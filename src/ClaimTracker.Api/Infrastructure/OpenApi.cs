@@ -111,6 +111,7 @@ public static class OpenApi
         });
         options.AddSchemaTransformer(OpenProblemSchemas);
         options.AddSchemaTransformer(Claims.ClaimPatch.DescribeAsync);
+        options.AddSchemaTransformer(Suggestions.AcceptSuggestionsRequest.DescribeAsync);
         ParamSchemas.Configure(options);
         options.AddOperationTransformer(ParameterDocs.DescribeAsync);
         options.AddSchemaTransformer(DeclareLimits);

@@ -862,7 +862,35 @@ internal sealed class Run
         if (a.StatedOn is { } d) why += $"; said {d.M.Reading.Display}";
         var reason = $"'{Words(s, e)}': the reporting words '{a.Verb}'; {why}.";
         return new Suggestion(SuggestionKind.Attribution, Span(s, e), Words(s, e), Span(a.NpStart, a.NpEnd), attribution.AsWritten,
-            attribution.Subject, null, attribution, null, null, null, null, null, confidence, reason);
+            attribution.Subject, null, attribution, null, null, null, null, null, confidence, reason, Reported(a, s, e));
+    }
+
+    /// <summary>
+    /// The words of the attribution's sentence that it reports: the part before it when that part is a clause of its
+    /// own ("The plan was agreed, two officials said"), else the part after it ("Reuters said the plan ...").
+    /// </summary>
+    private ReportedSpeech? Reported(AttrFound a, int s, int e)
+    {
+        var (ss, se) = _st.Sentences[a.Sentence];
+        var (bs, be) = TrimReported(ss, Math.Min(s, a.NpStart));
+        var after = Math.Max(e, a.NpEnd);
+        // "said on Thursday that ...": the date of the saying is not what was said.
+        if (a.StatedOn is { } d && d.M.Start >= after && d.M.Start <= after + 1) after = Math.Max(after, d.M.End);
+        var (fs, fe) = TrimReported(after, se);
+        var useBefore = !a.Coordinated && WordCount(bs, be) >= 3;
+        var (cs, ce) = useBefore ? (bs, be) : (fs, fe);
+        if (WordCount(cs, ce) < 2) return null;
+        var (ps, pe) = (Math.Min(cs, Math.Min(s, a.NpStart)), Math.Max(ce, e));
+        var (about, why) = SubjectFor(cs, ce, cs, ce, a);
+        return new ReportedSpeech(Span(ps, pe), Words(ps, pe), Span(cs, ce), Words(cs, ce), about, why);
+    }
+
+    // Punctuation, quotation marks and "that" at the edges of reported words are not part of what was said.
+    private (int Start, int End) TrimReported(int s, int e)
+    {
+        while (s < e && (_t[s].Kind == TokenKind.Punct || _t[s].IsWord && _t[s].Norm is "that" or "que" or "qu" or "dass")) s++;
+        while (e > s && _t[e - 1].Kind == TokenKind.Punct) e--;
+        return (s, e);
     }
 
     private PropertyMatch? Property(string key, string why)

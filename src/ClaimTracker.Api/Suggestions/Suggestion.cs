@@ -88,6 +88,7 @@ public sealed record Attribution(
 /// <param name="Time">The date read (times).</param>
 /// <param name="Role">Whether a date is the claim's value or when the asserter spoke.</param>
 /// <param name="Confidence">0 to 1: how likely a curator is to keep the suggestion as proposed.</param>
+/// <param name="Reported">For an attribution, what it reports: the words of its sentence it governs.</param>
 public sealed record Suggestion(
     SuggestionKind Kind,
     TextSpan Passage,
@@ -103,4 +104,15 @@ public sealed record Suggestion(
     DateReading? Time,
     TimeRole? Role,
     double Confidence,
-    string Reason);
+    string Reason,
+    ReportedSpeech? Reported = null);
+
+/// <summary>
+/// What an attribution reports, as a statement claim would hold it: "the State Department said the talks had been
+/// focused on ..." reports "the talks had been focused on ...".
+/// </summary>
+/// <param name="Passage">The attribution with the words it reports: the passage a statement claim quotes.</param>
+/// <param name="Said">The reported words alone.</param>
+/// <param name="About">The known subject the reported words name (not the asserter), when one is found.</param>
+/// <param name="Why">How the subject was found, or why none was.</param>
+public sealed record ReportedSpeech(TextSpan Passage, string Exact, TextSpan Said, string Text, SubjectMatch? About, string Why);

@@ -56,7 +56,8 @@ async function route({ focus = false, keepScroll = false } = {}) {
   if (signal.aborted) return;
   main.setAttribute('aria-busy', 'false');
   main.dataset.ready = 'true';
-  if (focus) main.focus({ preventScroll: true });
+  // A view that put the focus on one of its own controls (the reader, after a decision) keeps it there.
+  if (focus && !(main.contains(document.activeElement) && document.activeElement !== main)) main.focus({ preventScroll: true });
 }
 
 document.addEventListener('click', event => {

@@ -1,5 +1,5 @@
 // The reader: a source's exact text with every passage highlighted; a highlight opens its claim card.
-import { api, get, getAll, problemView } from '../api.js';
+import { api, apiKey, get, getAll, problemView } from '../api.js';
 import { append, fill, h, link } from '../dom.js';
 import { claimCard, conflictUrl, loadingBlock, readerUrl } from '../components.js';
 import { clip, describeValue, num, partialDate, plural } from '../format.js';
@@ -7,9 +7,12 @@ import { CodePointText, segments, textOffset } from '../text.js';
 import { openClaimForm } from './claimform.js';
 import { openSourceForm } from './sourceform.js';
 import { ensureKey } from '../key.js';
+import * as suggestions from './suggestions.js';
 
 /** A message to show once after the next render (set before re-rendering the view after a write). */
 let flash = null;
+/** The suggestion to focus after the next render (the one after a suggestion just decided). */
+let focusSuggestion = null;
 
 export async function render(main, params, { signal, navigate, replaceUrl }) {
   document.title = 'Reader · ClaimTracker';
@@ -26,16 +29,19 @@ export async function render(main, params, { signal, navigate, replaceUrl }) {
   const sourceId = Number(params.get('source')) || sources[0].id;
   if (!params.get('source')) replaceUrl(readerUrl(sourceId));
 
-  const [source, passages, claims] = await Promise.all([
+  // Curators (a key is set) see the open suggestions of the text; readers see the claims only.
+  const [source, passages, claims, proposed] = await Promise.all([
     get(`/sources/${sourceId}`, { signal }),
     getAll(`/sources/${sourceId}/passages`, { signal }),
     getAll(`/claims?source=${sourceId}`, { signal }),
+    apiKey.get() ? get(`/sources/${sourceId}/suggestions?state=open`, { signal }).catch(e => { if (e.name === 'AbortError') throw e; return null; }) : null,
   ]);
   document.title = `${source.title} · Reader · ClaimTracker`;
 
-  const state = new ReaderState(source, passages.items, claims.items);
+  const state = new ReaderState(source, passages.items, claims.items, proposed);
   const view = new ReaderView(main, state, { sources, navigate, replaceUrl, signal });
   view.draw();
+  view.focusAfterDecision();
 
   const wantedPassage = Number(params.get('passage')) || state.passageOfClaim(Number(params.get('claim')));
   if (wantedPassage && state.passages.has(wantedPassage)) {
@@ -54,7 +60,7 @@ function addSource(navigate) {
 
 /** The article's passages and claims, indexed both ways. */
 class ReaderState {
-  constructor(source, passages, claims) {
+  constructor(source, passages, claims, proposed) {
     this.source = source;
     this.text = new CodePointText(source.body);
     // Offsets belong to a revision of the text: a passage is drawn where it stands in the revision shown
@@ -79,6 +85,16 @@ class ReaderState {
       }
     }
     this.details = new Map();
+    // Suggestions of another revision than the one shown cannot be drawn on its text.
+    const open = proposed && proposed.revision === source.revision.number ? proposed.items : [];
+    // One mark per suggestion: one whose words overlap those of a suggestion before it is left to the API's list.
+    this.suggestions = suggestions.drawable(open, this.passages).sort((a, b) => a.match.start - b.match.start || b.match.end - a.match.end)
+      .filter((x, i, all) => !all.slice(0, i).some(y => y.match.start < x.match.end && x.match.start < y.match.end));
+    this.suggestionById = new Map(this.suggestions.map(x => [x.id, x]));
+  }
+
+  paragraphOf(s) {
+    return this.suggestions.filter(x => x.paragraph === s.paragraph && x.missing.length === 0);
   }
 
   claimsOf(passageId) {
@@ -142,9 +158,13 @@ class ReaderView {
             h('p', { class: 'legend' },
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl sample' }, 'claim'), ` ${plural(claimCount, 'claim')}`),
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-conflict sample' }, 'in conflict'), ` ${num(conflicted)} in an open conflict`),
-              h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-bare sample' }, 'passage'), ' passage without a claim')),
+              h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-bare sample' }, 'passage'), ' passage without a claim'),
+              this.state.suggestions.length
+                ? h('span', { class: 'legend-item' }, h('mark', { class: 'sg-legend sample' }, 'suggestion'), ` ${plural(this.state.suggestions.length, 'suggestion')} to curate`)
+                : null),
             h('p', { class: 'hint' }, 'Select a highlight (or Tab to it and press Enter) to see its claim. ',
               'Curators: select words in the text to anchor a new passage and claim.'),
+            this.state.suggestions.length ? h('p', { class: 'hint', id: 'suggestion-keys' }, suggestions.KEYS_HELP) : null,
             source.revision.number > 1
               ? h('p', { class: 'revision-note' },
                   `Revision ${source.revision.number} of this text (corrected). `,
@@ -186,8 +206,13 @@ class ReaderView {
   drawText() {
     const spans = [...this.state.passages.values()]
       .map(p => ({ id: p.id, start: p.start, end: p.end }))
+      .concat(this.state.suggestions.map(s => ({ id: s.id, start: s.match.start, end: s.match.end, suggestion: true })))
       .sort((a, b) => a.start - b.start || b.end - a.end);
     const parts = segments(this.state.text, spans).map(seg => {
+      const proposed = seg.covering.find(s => s.suggestion);
+      seg.covering = seg.covering.filter(s => !s.suggestion);
+      seg.starting = seg.starting.filter(s => !s.suggestion);
+      if (seg.covering.length === 0 && proposed) return this.suggestionMark(seg, this.state.suggestionById.get(proposed.id));
       if (seg.covering.length === 0) return seg.text;
       const ids = seg.covering.map(s => s.id);
       const withClaims = ids.some(id => this.state.claimsOf(id).length > 0);
@@ -213,6 +238,11 @@ class ReaderView {
     fill(this.textEl, parts);
 
     this.textEl.addEventListener('click', e => {
+      const proposed = e.target.closest('mark.sg');
+      if (proposed) {
+        this.openSuggestion(this.state.suggestionById.get(proposed.dataset.suggestion));
+        return;
+      }
       const mark = e.target.closest('mark.hl');
       if (!mark) return;
       // A click that ends a text selection is the curator selecting words, not opening a card.
@@ -225,11 +255,147 @@ class ReaderView {
         this.close();
         return;
       }
+      const proposed = e.target.closest('mark.sg');
+      if (proposed) {
+        this.suggestionKey(e, this.state.suggestionById.get(proposed.dataset.suggestion));
+        return;
+      }
       const mark = e.target.closest('mark.hl[tabindex]');
       if (!mark || (e.key !== 'Enter' && e.key !== ' ')) return;
       e.preventDefault();
       this.openMark(mark);
     });
+  }
+
+  /** A suggestion's mark: its figure, date or asserter, one tab stop, described by what it proposes. */
+  suggestionMark(seg, s) {
+    return h('mark', {
+      class: ['sg', `sg-${s.kind}`, s.missing.length && 'sg-incomplete'],
+      dataset: { suggestion: s.id, start: seg.start, end: seg.end },
+      tabindex: '0',
+      role: 'button',
+      'aria-pressed': 'false',
+      'aria-description': suggestions.summary(s),
+      'aria-keyshortcuts': 'A E D P N Shift+N',
+      title: suggestions.summary(s),
+    }, seg.text);
+  }
+
+  suggestionMarkOf(s) {
+    return s ? this.textEl.querySelector(`mark.sg[data-suggestion="${s.id}"]`) : null;
+  }
+
+  /** The suggestion after (or, with step -1, before) this one in the text. */
+  neighbour(s, step = 1) {
+    const list = this.state.suggestions;
+    const i = list.indexOf(s);
+    return list[i + step] || null;
+  }
+
+  suggestionKey(e, s) {
+    if (!s || e.ctrlKey || e.metaKey || e.altKey) return;
+    const key = e.key.toLowerCase();
+    const act = {
+      enter: () => this.openSuggestion(s),
+      ' ': () => this.openSuggestion(s),
+      a: () => this.acceptSuggestions([s]),
+      e: () => this.editSuggestion(s),
+      d: () => this.dismissSuggestion(s),
+      p: () => this.acceptSuggestions(this.state.paragraphOf(s), s),
+      n: () => { const next = this.neighbour(s, e.shiftKey ? -1 : 1); if (next) this.suggestionMarkOf(next)?.focus(); },
+    }[key];
+    if (!act) return;
+    e.preventDefault();
+    act();
+  }
+
+  /** After a decision the view is drawn again; the focus goes to the suggestion that followed the decided one. */
+  focusAfterDecision() {
+    if (!focusSuggestion) return;
+    const wanted = focusSuggestion;
+    focusSuggestion = null;
+    const target = this.state.suggestionById.get(wanted.next) || this.state.suggestions.find(x => x.match.start >= wanted.at) || this.state.suggestions.at(-1);
+    const mark = this.suggestionMarkOf(target);
+    if (mark) mark.focus({ preventScroll: false });
+    else document.getElementById('article-title')?.focus?.();
+  }
+
+  openSuggestion(s, { focusCard = false } = {}) {
+    if (!s) return null;
+    this.selected = s.id;
+    for (const m of this.textEl.querySelectorAll('mark.is-selected')) {
+      m.classList.remove('is-selected');
+      if (m.hasAttribute('aria-pressed')) m.setAttribute('aria-pressed', 'false');
+    }
+    const mark = this.suggestionMarkOf(s);
+    mark?.classList.add('is-selected');
+    mark?.setAttribute('aria-pressed', 'true');
+    this.aside.classList.add('has-card');
+    this.main.querySelector('.reader-layout').classList.add('card-open');
+    const { card, preview } = suggestions.suggestionCard(s, {
+      accept: x => this.acceptSuggestions([x]),
+      edit: x => this.editSuggestion(x),
+      dismiss: x => this.dismissSuggestion(x),
+      paragraph: x => this.acceptSuggestions(this.state.paragraphOf(x), x),
+    }, { paragraphCount: this.state.paragraphOf(s).length });
+    fill(this.aside,
+      h('div', { class: 'panel-head' },
+        h('h2', null, 'Suggestion'),
+        h('button', { type: 'button', class: 'close-button', 'aria-label': 'Close the suggestion card', onclick: () => this.close() }, '×')),
+      card);
+    suggestions.loadPreview(this.state.source.id, s, preview, this.signal);
+    if (focusCard) card.querySelector('button')?.focus();
+    return card;
+  }
+
+  async editSuggestion(s) {
+    const card = this.selected === s.id ? this.aside.querySelector('.sg-card') : this.openSuggestion(s);
+    const box = h('div', { class: 'sg-edit-box' });
+    card.querySelector('.sg-actions').replaceWith(box);
+    const changes = await suggestions.editForm(s, box);
+    if (changes === null) {
+      this.openSuggestion(s);
+      this.suggestionMarkOf(s)?.focus();
+      return;
+    }
+    await this.acceptSuggestions([s], s, changes);
+  }
+
+  async acceptSuggestions(list, from = list[0], changes = null) {
+    if (!list.length) return;
+    const anchor = from || list[0];
+    const card = this.selected === anchor.id ? this.aside.querySelector('.sg-card') : this.openSuggestion(anchor);
+    const items = list.map(x => (changes && x.id === anchor.id ? { id: x.id, changes } : { id: x.id }));
+    try {
+      const result = await suggestions.accept(this.state.source.id, items);
+      if (!result) return;
+      const opened = result.accepted.flatMap(a => a.claim.conflicts.filter(c => c.status === 'open'));
+      const made = result.accepted.map(a => a.claim.id);
+      flash = opened.length
+        ? { kind: 'conflict', text: `${plural(made.length, 'draft claim')} saved (${made.join(', ')}); it contradicts what is already recorded: ${plural(opened.length, 'conflict')} opened.`, conflicts: opened }
+        : { kind: 'ok', text: `${plural(made.length, 'draft claim')} saved: ${result.accepted.map(a => `${a.claim.id} (${clip(describeValue(a.claim.value).main, 60)})`).join(', ')}.` };
+      const decided = new Set(list.map(x => x.id));
+      const next = this.state.suggestions.find(x => x.match.start > anchor.match.start && !decided.has(x.id));
+      focusSuggestion = { next: next?.id, at: anchor.match.start };
+      this.navigate(readerUrl(this.state.source.id), { replace: true, keepScroll: true });
+    } catch (e) {
+      if (card) suggestions.showProblem(card, e);
+    }
+  }
+
+  async dismissSuggestion(s) {
+    const card = this.selected === s.id ? this.aside.querySelector('.sg-card') : null;
+    try {
+      const result = await suggestions.dismiss(this.state.source.id, [s.id]);
+      if (!result) return;
+      flash = { kind: 'ok', text: `Dismissed the suggested ${s.kind === 'quantity' ? 'figure' : s.kind} “${clip(s.match.text, 60)}” for this revision.` };
+      const next = this.neighbour(s);
+      focusSuggestion = { next: next?.id, at: s.match.start };
+      this.navigate(readerUrl(this.state.source.id), { replace: true, keepScroll: true });
+    } catch (e) {
+      const shown = card || this.openSuggestion(s);
+      suggestions.showProblem(shown, e);
+    }
   }
 
   openMark(mark) {
