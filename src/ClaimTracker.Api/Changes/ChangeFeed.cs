@@ -27,7 +27,7 @@ public static class ChangeFeed
     /// <param name="since">The nextCursor of the previous page; leave out to start from the beginning.</param>
     /// <param name="limit">How many changes a page holds, 1 to 200 (default 50), e.g. 100.</param>
     public static async Task<Ok<ChangePage>> Handle(
-        [FromQuery] Param<Cursor<Position>>? since, [FromQuery] Param<PageSize>? limit, NpgsqlDataSource db, CancellationToken ct)
+        [FromQuery] Param<Cursor<Position>>? since, [FromQuery] Param<PageSize>? limit, ReadDb db, CancellationToken ct)
     {
         var after = since?.Value.Position;
         var take = limit?.Value.Value ?? PageSize.Default;

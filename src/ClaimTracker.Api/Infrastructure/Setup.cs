@@ -26,6 +26,9 @@ public static class Setup
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
+        // GET handlers read through ReadDb: the standbys, or the primary when the request's consistency token says so.
+        services.AddHttpContextAccessor();
+        services.AddScoped<ReadDb>();
         services.AddSingleton<ServerRejections>();
         services.AddOptions<KestrelServerOptions>().Configure<ServerRejections>((kestrel, rejections) =>
         {
@@ -58,6 +61,8 @@ public static class Setup
     {
         var rejections = app.Services.GetRequiredService<ServerRejections>().Listen(app.Services.GetRequiredService<DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
+        // First, so the rate limits and the failed-authentication throttle see the client behind a configured proxy.
+        app.UseConfiguredProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         // Errors the framework answers with an empty body (404 no route, 405, 415) get problem+json too.
@@ -66,6 +71,7 @@ public static class Setup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<ConsistencyStamp>();
         app.UseMiddleware<IdempotencyMiddleware>();
         // The web page (wwwroot) is static and uses the public API only.
         app.UseDefaultFiles();
