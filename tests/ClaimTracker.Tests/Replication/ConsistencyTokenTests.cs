@@ -13,6 +13,7 @@ namespace ClaimTracker.Tests.Replication;
 /// The consistency token on one server (the default deployment): every write answer carries one, a read sends it
 /// back and is served, and a token that this database cannot honour is a 400 naming the header, at once.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class ConsistencyTokenTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     private const string Header = ConsistencyToken.Header;

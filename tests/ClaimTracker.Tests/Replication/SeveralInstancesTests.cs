@@ -26,6 +26,7 @@ public sealed class ProxiedApiFactory(PostgresServer server) : ApiFactory(server
 /// What several app instances share or must agree on: the client address behind a configured proxy (and only behind
 /// one), the periodic key clean-up taking turns through an advisory lock, and how several hosts are connected to.
 /// </summary>
+[Trait("Category", "EndToEnd")]
 public sealed class SeveralInstancesTests(ProxiedApiFactory api) : IClassFixture<ProxiedApiFactory>
 {
     private async Task<int> GuessAsync(HttpClient client, string? forwardedFor)
