@@ -135,7 +135,7 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
         var port = ServerTools.FreePort();
         var data = Path.Combine(_folder, name);
         var keeper = ServerTools.StartInBackground(PgAutoctl,
-            ["create", "postgres", "--pgdata", data, "--pgport", port.ToString(), "--hostname", "127.0.0.1", "--name", name,
+            ["create", "postgres", "--pgdata", data, "--pgport", port.ToString(), "--listen", "127.0.0.1", "--hostname", "127.0.0.1", "--name", name,
              "--dbname", Database, "--auth", "trust", "--no-ssl", "--pgctl", Path.Combine(ServerTools.Bin, "pg_ctl"),
              "--monitor", MonitorUri, "--run"],
             _environment, Path.Combine(_folder, $"{name}.log"));
