@@ -36,6 +36,9 @@ public sealed class FailoverRun : IAsyncLifetime
 
     public List<string> KeysAcknowledgedBeforeTheKill { get; } = [];
     public List<Change> Followed { get; } = [];
+    /// <summary>synchronous_standby_names on the primary before the kill, and on the promoted node after it.</summary>
+    public string SynchronousBefore { get; private set; } = "";
+    public string SynchronousAfter { get; private set; } = "";
     public double KilledAt { get; private set; }
     public double WritableAt { get; private set; }
     public double FirstWriteAfterTheKill { get; private set; }
@@ -70,6 +73,7 @@ public sealed class FailoverRun : IAsyncLifetime
         Subject = $"Failover force {Samples.Unique()}";
         await Curator.CreateSubjectAsync(Subject);
         var cursor = await FollowAsync(reader, null);
+        SynchronousBefore = await SynchronousStandbyNamesAsync(Cluster.Nodes[0]);
         Figures.Say($"failover: a monitor, a primary and a synchronous secondary formed in {formed:F1} s");
 
         var clock = Stopwatch.StartNew();
@@ -143,7 +147,8 @@ public sealed class FailoverRun : IAsyncLifetime
             cursor = await FollowAsync(reader, cursor);
             return Acknowledged.Values.All(id => Followed.Any(c => c.ClaimId == id));
         }, TimeSpan.FromSeconds(30), "the change feed showing every acknowledged claim");
-        Figures.Say($"failover: primary killed at {KilledAt:F1} s; the secondary took writes {WritableAt - KilledAt:F1} s later, " +
+        SynchronousAfter = await SynchronousStandbyNamesAsync(await Cluster.WritableAsync() ?? throw new InvalidOperationException("No node takes writes."));
+        Figures.Say($"failover: synchronous_standby_names '{SynchronousBefore}' before, '{SynchronousAfter}' after; primary killed at {KilledAt:F1} s; the secondary took writes {WritableAt - KilledAt:F1} s later, " +
             $"the app's first write {FirstWriteAfterTheKill - KilledAt:F1} s after the kill ({FirstWriteAfterTheKill - WritableAt:F1} s after the promotion); " +
             $"{Writes.Count} write attempts, {Acknowledged.Count} acknowledged, {Writes.Count(w => w.Status == 503)} answered 503; " +
             $"{Reads.Count} reads, {Reads.Count(r => r.Status != 200)} not 200; the feed follower saw {Followed.Count} changes");
@@ -168,6 +173,13 @@ public sealed class FailoverRun : IAsyncLifetime
             cursor = page.GetProperty("nextCursor").GetString();
             if (items.GetArrayLength() < 200) return cursor;
         }
+    }
+
+    private static async Task<string> SynchronousStandbyNamesAsync(AutoFailoverCluster.Node node)
+    {
+        await using var connection = new NpgsqlConnection(AutoFailoverCluster.Admin(node));
+        await connection.OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("select current_setting('synchronous_standby_names')") ?? "";
     }
 
     /// <summary>The new primary's count of claims per note, for the notes given (each write's note is its key).</summary>
@@ -238,6 +250,17 @@ public sealed class FailoverTests(FailoverRun run) : IClassFixture<FailoverRun>
             Assert.Equal("true", response.Headers.GetValues("Idempotent-Replayed").Single());
             Assert.Equal(run.Acknowledged[key], body.GetProperty("id").GetInt64());
         }
+    }
+
+    [Fact]
+    public void Commits_were_synchronous_before_the_kill_and_go_on_asynchronously_once_no_secondary_is_left()
+    {
+        // What "every acknowledged write survives" rests on: a commit waited for the secondary...
+        Assert.Equal("ANY 1 (pgautofailover_standby_2)", run.SynchronousBefore);
+        // ...and what the promoted node does alone: it takes writes without waiting for anyone, so a second failure
+        // before a new secondary has caught up could lose them (docs/deployment.md).
+        Assert.Equal("", run.SynchronousAfter);
+        Assert.Contains(run.Writes, w => w.At > run.WritableAt && w.Status == 201);
     }
 
     [Fact]
