@@ -134,6 +134,9 @@ up() {
     # pg_basebackup waits for a checkpoint that PostgreSQL would spread over minutes: ask for it at once.
     wait_for 120 "node$i becoming a secondary" checkpoint_then_state_is "node$i" secondary "${pg_nodes[0]}"
   done
+  # A primary cut off from the monitor and every standby demotes itself after this long: under the monitor's
+  # primary_demote_timeout (5 s), so that two primaries never take writes at once.
+  for i in 1 2 3; do as_pg pg_autoctl config set --pgdata "$dir/node$i" timeout.network_partition_timeout 4 >/dev/null; done
   wait_for 60 "node1 becoming the primary" state_is node1 primary
 
   local dll="$repo/src/ClaimTracker.Api/bin/Release/net10.0/ClaimTracker.Api.dll"

@@ -23,7 +23,8 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
     /// <summary>
     /// The monitor's health checks every second, a node unreachable for 3 s is failed, and a promoted secondary waits
     /// 5 s (not 30) for the old primary to demote itself before it takes writes. docs/deployment.md says why the last
-    /// one is a trade-off.
+    /// one is a trade-off; these tests kill nodes and never cut them off, so the keepers' own network_partition_timeout
+    /// is left as it is.
     /// </summary>
     public static readonly (string Name, string Value)[] MonitorSettings =
     [
