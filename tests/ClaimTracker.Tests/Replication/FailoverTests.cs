@@ -45,7 +45,7 @@ public sealed class FailoverRun : IAsyncLifetime
     public HttpClient Curator { get; private set; } = null!;
     public string Subject { get; private set; } = "";
     public long SourceId { get; private set; }
-    public IReadOnlyCollection<string> AppErrors => _app!.Errors.Entries;
+    public IReadOnlyCollection<string> AppErrors { get; private set; } = [];
 
     public string ClaimBody(string note) => JsonSerializer.Serialize(new
     {
@@ -55,6 +55,20 @@ public sealed class FailoverRun : IAsyncLifetime
     });
 
     public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            await RunAsync();
+        }
+        catch
+        {
+            // Nothing may outlive a failed start: the servers are processes of their own.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task RunAsync()
     {
         var setup = Stopwatch.StartNew();
         Cluster = await AutoFailoverCluster.StartAsync();
@@ -147,6 +161,7 @@ public sealed class FailoverRun : IAsyncLifetime
             cursor = await FollowAsync(reader, cursor);
             return Acknowledged.Values.All(id => Followed.Any(c => c.ClaimId == id));
         }, TimeSpan.FromSeconds(30), "the change feed showing every acknowledged claim");
+        AppErrors = _app.Errors.Entries;
         SynchronousAfter = await SynchronousStandbyNamesAsync(await Cluster.WritableAsync() ?? throw new InvalidOperationException("No node takes writes."));
         Figures.Say($"failover: synchronous_standby_names '{SynchronousBefore}' before, '{SynchronousAfter}' after; primary killed at {KilledAt:F1} s; the secondary took writes {WritableAt - KilledAt:F1} s later, " +
             $"the app's first write {FirstWriteAfterTheKill - KilledAt:F1} s after the kill ({FirstWriteAfterTheKill - WritableAt:F1} s after the promotion); " +
@@ -195,8 +210,16 @@ public sealed class FailoverRun : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null) await _app.DisposeAsync();
-        if (Cluster is not null) await Cluster.DisposeAsync();
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
+        if (Cluster is { } cluster)
+        {
+            Cluster = null!;
+            await cluster.DisposeAsync();
+        }
     }
 }
 

@@ -29,16 +29,8 @@ public sealed class ReplicatedApp : IAsyncLifetime
     public static async Task<ReplicatedApp> StartAsync(int standbys)
     {
         var app = new ReplicatedApp(standbys);
-        try
-        {
-            await app.InitializeAsync();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.InitializeAsync();
+        return app;
     }
 
     public StreamingCluster Cluster { get; private set; } = null!;
@@ -50,6 +42,20 @@ public sealed class ReplicatedApp : IAsyncLifetime
     public CapturedErrors Errors => _app!.Errors;
 
     public async ValueTask InitializeAsync()
+    {
+        try
+        {
+            await StartServersAsync();
+        }
+        catch
+        {
+            // Nothing may outlive a failed start: the servers are processes of their own.
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartServersAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Cluster = await StreamingCluster.StartAsync(_standbys);
@@ -114,9 +120,17 @@ public sealed class ReplicatedApp : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        if (_app is not null) await _app.DisposeAsync();
+        if (_app is { } app)
+        {
+            _app = null;
+            await app.DisposeAsync();
+        }
         var appStopped = clock.Elapsed.TotalSeconds;
-        if (Cluster is not null) await Cluster.DisposeAsync();
+        if (Cluster is { } cluster)
+        {
+            Cluster = null!;
+            await cluster.DisposeAsync();
+        }
         Figures.Say($"replicated app: stopped in {appStopped:F1} s, the cluster {clock.Elapsed.TotalSeconds - appStopped:F1} s later");
     }
 }
