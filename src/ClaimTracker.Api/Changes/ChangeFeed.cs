@@ -36,7 +36,7 @@ public static class ChangeFeed
     /// <param name="property">Only changes to claims of this property: its key, e.g. troop_count.</param>
     public static async Task<Results<Ok<ChangePage>, ValidationProblem>> Handle(
         [FromQuery] Param<Cursor<Position>>? since, [FromQuery] Param<PageSize>? limit, [FromQuery] string? subject, [FromQuery] string? property,
-        NpgsqlDataSource db, CancellationToken ct)
+        ReadDb db, CancellationToken ct)
     {
         var after = since?.Value.Position;
         var take = limit?.Value.Value ?? PageSize.Default;

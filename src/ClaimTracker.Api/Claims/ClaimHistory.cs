@@ -16,7 +16,7 @@ public sealed record ClaimRevision(int Number, RevisionAction Action, string? Re
 
 public static class ClaimHistory
 {
-    public static async Task<Results<Ok<ClaimRevision[]>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<ClaimRevision[]>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

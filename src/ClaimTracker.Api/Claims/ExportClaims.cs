@@ -33,7 +33,7 @@ public static partial class ExportClaims
     private const int Batch = 500;
 
     public static async Task<Results<EmptyHttpResult, ValidationProblem>> Handle(
-        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ExportQuery query, HttpContext http, NpgsqlDataSource db,
+        [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ExportQuery query, HttpContext http, ReadDb db,
         IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, CancellationToken ct)
     {
         var kind = query.Format!.Value.Value;

@@ -7,7 +7,7 @@ namespace ClaimTracker.Api.Claims;
 
 public static class GetClaim
 {
-    public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    public static async Task<Results<Ok<ClaimDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, HttpResponse response, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -54,7 +54,7 @@ public static class ListClaims
 
     public static async Task<Results<Ok<ClaimPage>, ValidationProblem>> Handle(
         [AsParameters] ClaimFilterQuery filterQuery, [AsParameters] ClaimListQuery listQuery, [AsParameters] PageQuery<Position> page,
-        NpgsqlDataSource db, IOptions<ClaimTrackerOptions> options, CancellationToken ct)
+        ReadDb db, IOptions<ClaimTrackerOptions> options, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
         var facets = listQuery.Facet?.Select(f => f.Value).Distinct().ToArray() ?? [];

@@ -30,7 +30,7 @@ public static class ListConflicts
     public sealed record Position(long Id);
 
     public static async Task<Results<Ok<Page<ConflictDetail>>, ValidationProblem>> Handle(
-        [AsParameters] ListConflictsQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] ListConflictsQuery query, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
         var conditions = new List<string>();
@@ -95,7 +95,7 @@ public static class ListConflicts
         return TypedResults.Ok(new Page<ConflictDetail>([.. rows.Take(take)], page.Next(rows, r => new Position(r.Id))));
     }
 
-    public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> HandleOne([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, HttpResponse response, CancellationToken ct)
+    public static async Task<Results<Ok<ConflictDetail>, ProblemHttpResult>> HandleOne([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, HttpResponse response, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

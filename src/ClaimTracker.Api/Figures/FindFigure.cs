@@ -81,7 +81,7 @@ public static class FindFigure
 
     /// <summary>The sources supporting a figure, a page at a time (the page counts sources, not claims).</summary>
     public static async Task<Results<Ok<FigureResult>, ValidationProblem>> Handle(
-        [AsParameters] FigureQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] FigureQuery query, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (figure, unit, property) = (query.Value!.Value.Value.Value, query.Unit, query.Property);
         var (after, take) = (page.After, page.Take);

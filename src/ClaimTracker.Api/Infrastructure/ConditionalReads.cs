@@ -97,11 +97,24 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             _ => "null::int",
         };
         var oldest = read.RunningTransactions ? "pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "null::bigint";
-        var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var state = await connection.QuerySingleAsync<State>(new CommandDefinition(
-            $"select (select sum(changes) from change_counts)::bigint as changes, {version} as version, {oldest} as oldest",
-            new { id }, cancellationToken: http.RequestAborted));
+        var sql = $"select (select sum(changes) from change_counts)::bigint as changes, {version} as version, {oldest} as oldest";
+        State state;
+        if (http.RequestServices.GetRequiredService<Database>().HasStandbys)
+        {
+            // With standbys the answer may come from one a moment behind the primary: the counts are read on the server
+            // that will answer, on the connection the handler then gets, so the tag is never newer than the answer.
+            var reads = http.RequestServices.GetRequiredService<ReadDb>();
+            if (await reads.PrepareAsync(http.RequestAborted) is not null) return null; // the handler answers the 400
+            var connection = await reads.OpenConnectionAsync(http.RequestAborted);
+            state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
+            reads.Keep(connection);
+        }
+        else
+        {
+            var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
+            await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+            state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
+        }
         if (read.Version != VersionedBy.None && state.Version is null) return null;
 
         var text = new StringBuilder()

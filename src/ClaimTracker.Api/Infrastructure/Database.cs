@@ -7,9 +7,11 @@ using Npgsql;
 namespace ClaimTracker.Api.Infrastructure;
 
 /// <summary>
-/// Owns the app's one <see cref="NpgsqlDataSource"/>: from the configured connection string, or from an embedded
-/// server when none is configured. Start-up applies migrations, loads the seed corpus and, for the embedded
-/// server, makes sure a local development key exists.
+/// Owns the app's data sources: from the configured connection string, or from an embedded server when none is
+/// configured. With one host there is one data source. With several (a primary and its standbys) writes go to the
+/// primary (<see cref="DataSource"/>) and reads to the standbys, balanced (<see cref="ReadSource"/>); see
+/// docs/deployment.md. Start-up applies migrations, loads the seed corpus and, for the embedded server, makes sure
+/// a local development key exists.
 /// </summary>
 public sealed class Database(
     IConfiguration configuration, IOptions<ClaimTrackerOptions> options, IOptions<EmbeddedServerOptions> embedded, ILogger<Database> logger) : IHostedService, IAsyncDisposable
@@ -17,11 +19,21 @@ public sealed class Database(
     private readonly ClaimTrackerOptions _settings = options.Value;
     private EmbeddedPostgres? _embedded;
     private NpgsqlDataSource? _dataSource;
+    private NpgsqlDataSource? _primary;
+    private NpgsqlDataSource? _reads;
     private readonly Lock _closeLock = new();
     private Task? _closing;
 
+    /// <summary>The primary: writes, migrations, advisory locks, keys, and every read that must see the latest commit.</summary>
     public NpgsqlDataSource DataSource =>
-        _dataSource ?? throw new InvalidOperationException("Database.OpenAsync must run before the database is used.");
+        _primary ?? throw new InvalidOperationException("Database.OpenAsync must run before the database is used.");
+
+    /// <summary>The standbys, balanced, or the primary when none answers; the same as <see cref="DataSource"/> with one host.</summary>
+    public NpgsqlDataSource ReadSource =>
+        _reads ?? throw new InvalidOperationException("Database.OpenAsync must run before the database is used.");
+
+    /// <summary>Whether the connection string names several hosts (a primary and standbys).</summary>
+    public bool HasStandbys => _dataSource is NpgsqlMultiHostDataSource;
 
     /// <summary>The folder for the embedded server's data and the development key (default <c>.data</c>).</summary>
     public string DataDirectory => Path.GetFullPath(_settings.DataDirectory);
@@ -33,7 +45,7 @@ public sealed class Database(
         if (_settings.SkipDatabase)
         {
             // Only the OpenAPI document is wanted: no server, no connection is ever opened.
-            _dataSource = NpgsqlDataSource.Create("Host=localhost");
+            _dataSource = _primary = _reads = NpgsqlDataSource.Create("Host=localhost");
             return;
         }
 
@@ -45,16 +57,21 @@ public sealed class Database(
             connectionString = _embedded.ConnectionString;
         }
         _dataSource = Build(connectionString, _settings.StatementTimeoutSeconds);
+        (_primary, _reads) = _dataSource is NpgsqlMultiHostDataSource hosts
+            // ReadWrite rather than Primary: a promoted standby that pg_auto_failover keeps read-only until the old
+            // primary is known to be down is a primary to Npgsql, and writes sent there would all fail.
+            ? (hosts.WithTargetSession(TargetSessionAttributes.ReadWrite), hosts.WithTargetSession(TargetSessionAttributes.PreferStandby))
+            : (_dataSource, _dataSource);
 
         if (!prepare) return;
-        await Migrator.ApplyAsync(_dataSource, Migrator.Embedded(), logger, ct);
+        await Migrator.ApplyAsync(DataSource, Migrator.Embedded(), logger, ct);
         if (_settings.Seed)
         {
-            await SeedLoader.LoadAsync(_dataSource, logger, ct);
+            await SeedLoader.LoadAsync(DataSource, logger, ct);
         }
         if (_embedded is not null)
         {
-            await DevelopmentKey.EnsureAsync(_dataSource, Path.Combine(DataDirectory, "dev-api-key"), logger, ct);
+            await DevelopmentKey.EnsureAsync(DataSource, Path.Combine(DataDirectory, "dev-api-key"), logger, ct);
         }
     }
 
@@ -75,6 +92,13 @@ public sealed class Database(
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
         builder.ConnectionStringBuilder.ApplicationName ??= "ClaimTracker";
+        if (builder.ConnectionStringBuilder.Host?.Contains(',') == true)
+        {
+            // Several hosts: spread the reads over the standbys, and look again at which host is the primary every
+            // 2 s instead of Npgsql's 10, so that writes follow a promoted standby within seconds of its promotion.
+            if (!Names(connectionString, "Load Balance Hosts")) builder.ConnectionStringBuilder.LoadBalanceHosts = true;
+            if (!Names(connectionString, "Host Recheck Seconds")) builder.ConnectionStringBuilder.HostRecheckSeconds = 2;
+        }
         return builder.Build();
     }
 

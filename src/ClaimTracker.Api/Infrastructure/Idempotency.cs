@@ -123,9 +123,14 @@ public sealed class Recorded
     }
 }
 
-/// <summary>Deletes keys older than two days, every hour: the promise is at least 24 hours.</summary>
+/// <summary>
+/// Deletes keys older than two days, every hour: the promise is at least 24 hours. Every app instance runs this timer,
+/// and the one that takes the advisory lock first does the work; the others skip that hour's turn.
+/// </summary>
 public sealed class IdempotencyKeyCleanup(NpgsqlDataSource db, ILogger<IdempotencyKeyCleanup> logger, IOptions<ClaimTrackerOptions> options) : BackgroundService
 {
+    public const long AdvisoryLockKey = 0x436C_6169_6D49_6B; // "ClaimIk"
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.SkipDatabase) return;
@@ -134,15 +139,31 @@ public sealed class IdempotencyKeyCleanup(NpgsqlDataSource db, ILogger<Idempoten
         {
             try
             {
-                await using var connection = await db.OpenConnectionAsync(stoppingToken);
-                var deleted = await connection.ExecuteAsync(new CommandDefinition(
-                    "delete from idempotency_keys where created_at < now() - interval '48 hours'", cancellationToken: stoppingToken));
+                var deleted = await RunOnceAsync(db, stoppingToken);
                 if (deleted > 0) logger.LogInformation("Deleted {Count} idempotency keys older than 48 hours", deleted);
+                else if (deleted is null) logger.LogDebug("Idempotency key cleanup skipped: another instance holds its lock");
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
                 logger.LogWarning("Idempotency key cleanup failed: {Message}", e.Message);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <returns>How many keys were deleted, or null when another instance holds the lock (it is deleting them).</returns>
+    public static async Task<int?> RunOnceAsync(NpgsqlDataSource db, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        // Held until the transaction ends, so a crashed instance never keeps it.
+        if (!await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select pg_try_advisory_xact_lock(@AdvisoryLockKey)", new { AdvisoryLockKey }, tx, cancellationToken: ct)))
+        {
+            return null;
+        }
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "delete from idempotency_keys where created_at < now() - interval '48 hours'", transaction: tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return deleted;
     }
 }

@@ -63,7 +63,12 @@ public static class OpenApi
             () => new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("no-cache"), JsonValue.Create("no-store")] }),
         (CorsHeader, "Present when the request's Origin is one of the configured origins (ClaimTracker:Cors:Origins); with none configured, CORS is closed.",
             () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 2_000 }),
+        (ConsistencyToken.Header, ConsistencyDescription + " Send it back on the reads that must see this write.",
+            () => new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = ConsistencyToken.MaxLength, Pattern = ConsistencyToken.Pattern }),
     ];
+
+    private const string ConsistencyDescription =
+        "A position in the database's history at or after this write's commit (its cluster, then a WAL position).";
 
     public static void Configure(OpenApiOptions options)
     {
@@ -170,6 +175,20 @@ public static class OpenApi
         }
         var conditional = method == "GET" && context.Description.ActionDescriptor.EndpointMetadata.OfType<ConditionalRead>().Any();
         if (conditional) DeclareConditional(operation);
+        var handler = context.Description.ActionDescriptor.EndpointMetadata.OfType<System.Reflection.MethodInfo>().FirstOrDefault();
+        if (handler?.GetParameters().Any(p => p.ParameterType == typeof(ReadDb)) == true)
+        {
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = ConsistencyToken.Header,
+                In = ParameterLocation.Header,
+                Description = "The " + ConsistencyToken.Header + " of a write's answer, e.g. " + ConsistencyToken.Example + ": the read then " +
+                              "sees that write (a standby that has replayed it serves it, else the primary). 400 when malformed or beyond " +
+                              "this database's newest position. Without it, a standby a moment behind the primary may serve the read.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = ConsistencyToken.MaxLength, Pattern = ConsistencyToken.Pattern },
+                Example = JsonValue.Create(ConsistencyToken.Example),
+            });
+        }
         if (!health)
         {
             problems.Add((429, "Over a rate limit (reads per client address, writes per curator key, failed authentications per client address); retry after the Retry-After seconds."));
@@ -243,6 +262,7 @@ public static class OpenApi
                 if (status == 201) names.Add(LocationHeader);
                 if (Versioned(response) || (conditional && status == 200)) names.Add(ETagHeader);
                 if (method == "POST" && operation.Parameters!.Any(p => p.Name == IdempotencyMiddleware.Header)) names.Add(ReplayedHeader);
+                if (method is "POST" or "PATCH" or "DELETE" && !health) names.Add(ConsistencyToken.Header);
             }
             response.Headers ??= new Dictionary<string, IOpenApiHeader>();
             foreach (var name in names) response.Headers[name] = new OpenApiHeaderReference(name, document);

@@ -61,6 +61,8 @@ public static class ParameterRules
             ["asserted_by"] = reference,
             ["name"] = reference,
             ["alias"] = reference,
+            ["suggestion"] = new(MaxLength: 40),
+            ["job"] = new(MaxLength: 64, Pattern: "^[A-Za-z0-9_-]{8,64}$"),
             ["property"] = property,
             ["key"] = property,
             ["unit"] = new(MaxLength: ContractLimits.MaxLength<CreatePropertyRequest>(nameof(CreatePropertyRequest.Unit))),

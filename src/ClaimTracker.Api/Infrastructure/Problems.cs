@@ -51,6 +51,8 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 return (400, "The request is not valid.", "$: a JSON request body is required.", new() { ["$"] = ["a JSON request body is required."] });
             case BadHttpRequestException bad:
                 return (bad.StatusCode, ReasonPhrase(bad.StatusCode), bad.Message, null);
+            case ConsistencyTokenException token:
+                return (400, "The request is not valid.", $"{ConsistencyToken.Header}: {token.Message}", new() { [ConsistencyToken.Header] = [token.Message] });
             case PostgresException { SqlState: PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter
                 or PostgresErrorCodes.NumericValueOutOfRange or PostgresErrorCodes.DatetimeFieldOverflow
                 or PostgresErrorCodes.InvalidTextRepresentation } pg:
@@ -70,6 +72,11 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } or
                 NpgsqlException { IsTransient: true } or NpgsqlException { InnerException: System.Net.Sockets.SocketException or TimeoutException or IOException }:
                 return (503, "The database is unavailable.", "The database could not be reached; retry shortly.", null);
+            // Several hosts and none of them the writable primary (a failover under way), or a write sent to a server
+            // that has just become a standby or been fenced read-only.
+            case PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } or
+                NpgsqlException { InnerException: AggregateException } or NpgsqlException { Message: "No suitable host was found." }:
+                return (503, "The database has no primary to write to.", "No writable primary answers (a failover may be under way); retry shortly.", null);
             default:
                 return (500, "An unexpected error occurred.", "The error was logged; the request changed nothing.", null);
         }

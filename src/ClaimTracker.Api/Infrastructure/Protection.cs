@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using ClaimTracker.Api.Curators;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -40,9 +41,28 @@ public static class Protection
             if (origins.Length > 0)
             {
                 policy.WithOrigins(origins).AllowAnyHeader().AllowAnyMethod()
-                    .WithExposedHeaders("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed", RateLimits.Header, RateLimits.PolicyHeader);
+                    .WithExposedHeaders("ETag", "Location", "Retry-After", "X-Request-Id", "Idempotent-Replayed", RateLimits.Header, RateLimits.PolicyHeader,
+                        ConsistencyToken.Header);
             }
         }));
+    }
+
+    /// <summary>
+    /// X-Forwarded-For from the configured proxies only (<see cref="ForwardedHeadersSettings"/>), so that the rate limits
+    /// and the failed-authentication throttle count the client behind the proxy; from any other peer it is ignored.
+    /// </summary>
+    public static IApplicationBuilder UseConfiguredProxies(this IApplicationBuilder app)
+    {
+        var proxies = app.ApplicationServices.GetRequiredService<IOptions<ForwardedHeadersSettings>>().Value;
+        if (!proxies.Any) return app;
+        // No limit on the hops: the header is read from the right for as long as the hop that wrote it is trusted.
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        // ASP.NET trusts loopback unless told otherwise: here only what is configured.
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in proxies.KnownProxies) options.KnownProxies.Add(IPAddress.Parse(proxy));
+        foreach (var network in proxies.KnownNetworks) options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        return app.UseForwardedHeaders(options);
     }
 
     /// <summary>A write: it needs a curator key (its write limit is counted per key, see <see cref="RateLimits"/>).</summary>

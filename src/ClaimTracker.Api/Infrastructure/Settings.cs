@@ -82,6 +82,36 @@ public sealed class CorsOptions
     public string[] Origins { get; set; } = [];
 }
 
+/// <summary>
+/// The "ClaimTracker:ForwardedHeaders" section: the reverse proxies whose X-Forwarded-For is believed. With none (the
+/// default) the header is ignored and the client is the connection's address; behind a proxy, every client would
+/// otherwise share the proxy's address and its rate limits.
+/// </summary>
+public sealed class ForwardedHeadersSettings : IValidatableObject
+{
+    public const string Section = "ClaimTracker:ForwardedHeaders";
+
+    /// <summary>Addresses of the proxies in front of the app, e.g. 10.0.0.5 or ::1.</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks the proxies are in, in CIDR notation, e.g. 10.0.0.0/24.</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    public bool Any => KnownProxies.Length > 0 || KnownNetworks.Length > 0;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in KnownProxies.Where(p => !System.Net.IPAddress.TryParse(p, out _)))
+        {
+            yield return new ValidationResult($"\"{proxy}\" is not an IP address.", [nameof(KnownProxies)]);
+        }
+        foreach (var network in KnownNetworks.Where(n => !System.Net.IPNetwork.TryParse(n, out _)))
+        {
+            yield return new ValidationResult($"\"{network}\" is not a network in CIDR notation (address/prefix length).", [nameof(KnownNetworks)]);
+        }
+    }
+}
+
 /// <summary>A setting that is not a value of its type, or is out of range; start-up stops with it.</summary>
 public sealed class SettingsException(string message) : Exception(message);
 
@@ -94,7 +124,9 @@ public static class Settings
         services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<CorsOptions>().Bind(configuration.GetSection(CorsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddedServerOptions>().Bind(configuration.GetSection(EmbeddedServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersSettings>().Bind(configuration.GetSection(ForwardedHeadersSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
         Read<EmbeddedServerOptions>(configuration, EmbeddedServerOptions.Section);
+        Read<ForwardedHeadersSettings>(configuration, ForwardedHeadersSettings.Section);
         return (Read<ClaimTrackerOptions>(configuration, ClaimTrackerOptions.Section),
                 Read<RateLimitOptions>(configuration, RateLimitOptions.Section),
                 Read<CorsOptions>(configuration, CorsOptions.Section));

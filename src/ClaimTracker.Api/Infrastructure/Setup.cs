@@ -28,6 +28,9 @@ public static class Setup
         services.AddHostedService<ChangeCountFolding>();
         services.AddSingleton<Imports.ImportJobs>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
+        // GET handlers read through ReadDb: the standbys, or the primary when the request's consistency token says so.
+        services.AddHttpContextAccessor();
+        services.AddScoped<ReadDb>();
         services.AddSingleton<ServerRejections>();
         services.AddOptions<KestrelServerOptions>().Configure<ServerRejections>((kestrel, rejections) =>
         {
@@ -60,6 +63,8 @@ public static class Setup
     {
         var rejections = app.Services.GetRequiredService<ServerRejections>().Listen(app.Services.GetRequiredService<DiagnosticListener>());
         app.Lifetime.ApplicationStopped.Register(rejections.Dispose);
+        // First, so the rate limits and the failed-authentication throttle see the client behind a configured proxy.
+        app.UseConfiguredProxies();
         app.UseSecurityHeaders();
         app.UseExceptionHandler();
         // Errors the framework answers with an empty body (404 no route, 405, 415) get problem+json too.
@@ -68,6 +73,7 @@ public static class Setup
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
+        app.UseMiddleware<ConsistencyStamp>();
         // After the limits: a 304 counts as a read.
         app.UseMiddleware<ConditionalReads>();
         app.UseMiddleware<IdempotencyMiddleware>();

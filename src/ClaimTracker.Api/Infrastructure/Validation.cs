@@ -61,6 +61,8 @@ public static class Validation
                     return await next(invocation);
                 };
             });
+            // After the checks above: a read's consistency token, and its one retry when a standby dies under it.
+            endpoint.FilterFactories.Add(ReadDb.Filter);
         });
         return builder;
     }

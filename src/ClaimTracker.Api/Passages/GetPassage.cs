@@ -37,7 +37,7 @@ public sealed record PassageSource(long Id, string Title, string? Outlet, DateVi
 
 public static class GetPassage
 {
-    public static async Task<Results<Ok<PassageDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<PassageDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -11,7 +11,7 @@ public static class ListPassages
     public sealed record Position(int Start, long Id);
 
     public static async Task<Results<Ok<Page<PassageDetail>>, ProblemHttpResult>> Handle(
-        [FromRoute(Name = "id")] Param<long> idParam, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [FromRoute(Name = "id")] Param<long> idParam, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         var (after, take) = (page.After, page.Take);

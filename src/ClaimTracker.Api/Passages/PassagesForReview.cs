@@ -22,7 +22,7 @@ public static class PassagesForReview
 
     /// <param name="source">Only passages of this source: its id, e.g. 2.</param>
     public static async Task<Ok<Page<PassageToReview>>> Handle(
-        [FromQuery(Name = "source")] Param<long>? source, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [FromQuery(Name = "source")] Param<long>? source, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -44,7 +44,7 @@ public sealed record RevisionSummary(int Number, string Sha256, int Length, stri
 public static class GetSource
 {
     /// <param name="revisionParam">The revision whose text to give, by its number, e.g. 1 (default: the latest).</param>
-    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromQuery(Name = "revision")] Param<int>? revisionParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<SourceDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromQuery(Name = "revision")] Param<int>? revisionParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         var revision = revisionParam?.Value;

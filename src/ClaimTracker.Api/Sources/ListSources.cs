@@ -43,7 +43,7 @@ public static class ListSources
     public sealed record Position(long Id);
 
     public static async Task<Ok<Page<SourceSummary>>> Handle(
-        [AsParameters] ListSourcesQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] ListSourcesQuery query, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
         var (from, to) = (query.PublishedFrom?.Value, query.PublishedTo?.Value);

@@ -20,7 +20,7 @@ public static class RevisionDiff
 {
     private static readonly char[] Delimiters = [' ', '\t', '\n', '\r', '.', ',', ';', ':', '!', '?', '"', '\u201C', '\u201D', '(', ')'];
 
-    public static async Task<Results<Ok<RevisionDiffResult>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "a")] Param<int> aParam, [FromRoute(Name = "b")] Param<int> bParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDiffResult>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "a")] Param<int> aParam, [FromRoute(Name = "b")] Param<int> bParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         var a = aParam.Value;

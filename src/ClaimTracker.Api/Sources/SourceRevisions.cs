@@ -258,7 +258,7 @@ public static class SourceRevisions
     private static List<FigureText> Figures(string text) =>
         [.. Figure.Matches(text).Select(m => new FigureText(m.Value, Text.Figure.Read(m.Value) ?? 0)).DistinctBy(f => f.Value)];
 
-    public static async Task<Results<Ok<RevisionDetail>, ProblemHttpResult>> Get([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "number")] Param<int> numberParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDetail>, ProblemHttpResult>> Get([FromRoute(Name = "id")] Param<long> idParam, [FromRoute(Name = "number")] Param<int> numberParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         var number = numberParam.Value;
@@ -268,7 +268,7 @@ public static class SourceRevisions
             : TypedResults.Problem(statusCode: 404, title: "Revision not found.", detail: $"Source {id} has no revision {number}.");
     }
 
-    public static async Task<Results<Ok<RevisionDetail[]>, ProblemHttpResult>> List([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<RevisionDetail[]>, ProblemHttpResult>> List([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

@@ -31,7 +31,7 @@ public sealed record SubjectDetail(
 
 public static class GetSubject
 {
-    public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<SubjectDetail>, ProblemHttpResult>> Handle([FromRoute(Name = "id")] Param<long> idParam, ReadDb db, CancellationToken ct)
     {
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);

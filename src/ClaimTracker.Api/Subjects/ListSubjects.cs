@@ -26,7 +26,7 @@ public static class ListSubjects
     public sealed record Position(string Name, long Id);
 
     public static async Task<Ok<Page<SubjectSummary>>> Handle(
-        [AsParameters] ListSubjectsQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] ListSubjectsQuery query, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
 

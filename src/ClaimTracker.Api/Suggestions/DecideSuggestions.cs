@@ -17,7 +17,7 @@ namespace ClaimTracker.Api.Suggestions;
 /// <param name="Id">The suggestion's id, as the list gives it, e.g. r1-q412-418.</param>
 /// <param name="Changes">Fields of the proposed claim to change before it is written: a JSON merge patch over the
 /// suggestion's claim with the field names of POST /claims (null clears a field; a value is replaced as a whole).</param>
-public sealed record AcceptItem(string Id, JsonObject? Changes = null);
+public sealed record AcceptItem([property: System.ComponentModel.DataAnnotations.MaxLength(40)] string Id, JsonObject? Changes = null);
 
 /// <summary>Suggestions of a source's latest revision to make draft claims of, all in one transaction.</summary>
 /// <param name="Suggestions">The suggestions, in the order they are written (at most 200).</param>

@@ -38,7 +38,7 @@ public static class GetTimeline
     public sealed record Position(DateOnly Start, DateOnly End, long Id);
 
     public static async Task<Results<Ok<Page<TimelineItem>>, ValidationProblem>> Handle(
-        [AsParameters] TimelineQuery query, [AsParameters] PageQuery<Position> page, NpgsqlDataSource db, CancellationToken ct)
+        [AsParameters] TimelineQuery query, [AsParameters] PageQuery<Position> page, ReadDb db, CancellationToken ct)
     {
         var (after, take) = (page.After, page.Take);
         var (from, to) = (query.From?.Value, query.To?.Value);

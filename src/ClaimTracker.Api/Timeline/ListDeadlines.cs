@@ -27,7 +27,7 @@ public sealed record DeadlinesQuery(
 public static class ListDeadlines
 {
     public static async Task<Results<Ok<DeadlineItem[]>, ValidationProblem>> Handle(
-        [AsParameters] DeadlinesQuery query, NpgsqlDataSource db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] DeadlinesQuery query, ReadDb db, TimeProvider clock, CancellationToken ct)
     {
         var wanted = query.Status?.Value;
         var asOf = query.AsOf?.Value ?? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

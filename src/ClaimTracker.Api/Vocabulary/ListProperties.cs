@@ -37,14 +37,14 @@ public static class ListProperties
         from properties p
         """;
 
-    public static async Task<Ok<PropertyDetail[]>> Handle(NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Ok<PropertyDetail[]>> Handle(ReadDb db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(Sql + " order by p.key", cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => r.ToDetail()).ToArray());
     }
 
-    public static async Task<Results<Ok<PropertyDetail>, ProblemHttpResult>> HandleOne(string key, NpgsqlDataSource db, CancellationToken ct)
+    public static async Task<Results<Ok<PropertyDetail>, ProblemHttpResult>> HandleOne(string key, ReadDb db, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         return await LoadAsync(connection, null, key, ct) is { } property

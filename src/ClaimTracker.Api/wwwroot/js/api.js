@@ -17,6 +17,39 @@ export const apiKey = {
   },
 };
 
+const CONSISTENCY = 'ClaimTracker-Consistency';
+const CONSISTENCY_STORAGE = 'claimtracker.consistency';
+
+/**
+ * The consistency token of this tab's latest write ("cluster-WAL position"). Sent on every read, it makes a server
+ * that has not replayed that write yet hand the read to one that has, so the page always shows its own changes.
+ */
+const consistency = {
+  get() {
+    try { return sessionStorage.getItem(CONSISTENCY_STORAGE) || ''; } catch { return ''; }
+  },
+  // Writes may answer out of order: keep the furthest position of the cluster (a new cluster replaces it).
+  keep(token) {
+    if (!token) return;
+    const position = t => {
+      const [cluster, lsn = ''] = t.split('-');
+      const [high = '0', low = '0'] = lsn.split('/');
+      return { cluster, value: BigInt(`0x${high}`) * 2n ** 32n + BigInt(`0x${low}`) };
+    };
+    const held = this.get();
+    try {
+      if (held) {
+        const [a, b] = [position(held), position(token)];
+        if (a.cluster === b.cluster && a.value >= b.value) return;
+      }
+      sessionStorage.setItem(CONSISTENCY_STORAGE, token);
+    } catch { /* storage unavailable: reads are then only as fresh as the standby serving them */ }
+  },
+  clear() {
+    try { sessionStorage.removeItem(CONSISTENCY_STORAGE); } catch { /* nothing kept */ }
+  },
+};
+
 /** A failed request: the server's problem+json (or a stand-in when there was none). */
 export class ApiError extends Error {
   constructor(status, problem) {
@@ -37,6 +70,8 @@ export async function api(path, { method = 'GET', body, ifMatch, signal } = {}) 
   const key = apiKey.get();
   // Reads are open, but a key is sent on writes only: a stale key must not break reading.
   if (method !== 'GET' && key) headers.Authorization = `Bearer ${key}`;
+  const token = method === 'GET' ? consistency.get() : '';
+  if (token) headers[CONSISTENCY] = token;
 
   let response;
   try {
@@ -48,10 +83,16 @@ export async function api(path, { method = 'GET', body, ifMatch, signal } = {}) 
       detail: `${method} ${path} did not get an answer (${e.message}). Check that the app is running, then try again.`,
     });
   }
+  if (method !== 'GET' && response.ok) consistency.keep(response.headers.get(CONSISTENCY));
   const text = await response.text();
   let data = null;
   if (text) {
     try { data = JSON.parse(text); } catch { data = null; }
+  }
+  if (token && response.status === 400 && data?.errors?.[CONSISTENCY]) {
+    // A token this database cannot honour (its data was replaced since): forget it and read again without it.
+    consistency.clear();
+    return api(path, { method, body, ifMatch, signal });
   }
   if (!response.ok) {
     const problem = data && typeof data === 'object' && (data.title || data.detail)
