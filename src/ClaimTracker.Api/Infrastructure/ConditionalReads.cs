@@ -105,8 +105,18 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             // that will answer, on the connection the handler then gets, so the tag is never newer than the answer.
             var reads = http.RequestServices.GetRequiredService<ReadDb>();
             if (await reads.PrepareAsync(http.RequestAborted) is not null) return null; // the handler answers the 400
-            var connection = await reads.OpenConnectionAsync(http.RequestAborted);
-            state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
+            NpgsqlConnection? connection = null;
+            try
+            {
+                connection = await reads.OpenConnectionAsync(http.RequestAborted);
+                state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
+            }
+            catch (Exception e) when (ReadDb.IsLostServer(e))
+            {
+                // The standby went away: the answer goes untagged, and the handler reads from another server.
+                if (connection is not null) await connection.DisposeAsync();
+                return null;
+            }
             reads.Keep(connection);
         }
         else
@@ -164,6 +174,8 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
                 return;
             }
         }
+        // An empty answer (a 404 with no body yet) is left open: the problem details written after this give it its body.
+        if (buffer.Length == 0) return;
         http.Response.ContentLength = buffer.Length;
         buffer.Position = 0;
         await buffer.CopyToAsync(body, http.RequestAborted);

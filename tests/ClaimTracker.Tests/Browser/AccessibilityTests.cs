@@ -73,7 +73,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
         await page.Locator("mark.hl[tabindex='0']", new() { HasText = "The US has about 2,500 troops in Iraq" }).ClickAsync();
         await Expect(page.Locator("#claim-panel .claim-card")).ToHaveCountAsync(1);
         found.AddRange(await AxeAsync(page, "reader, claim card open"));
-        Assert.True(await page.EvaluateAsync<bool>(SelectText, "Iraqi Prime Minister"));
+        Assert.True(await page.EvaluateAsync<bool>(Selections.SelectText, "Iraqi Prime Minister"));
         await Expect(page.Locator(".selection-bar")).ToBeVisibleAsync();
         found.AddRange(await AxeAsync(page, "reader, words selected"));
 
@@ -106,7 +106,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
             found.AddRange(await AxeAsync(page, "source form"));
             await page.Keyboard.PressAsync("Escape");
 
-            Assert.True(await page.EvaluateAsync<bool>(SelectText, "2,500 troops"));
+            Assert.True(await page.EvaluateAsync<bool>(Selections.SelectText, "2,500 troops"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Create a claim from this passage…" }).ClickAsync();
             var form = page.Locator("dialog.form-dialog[open]");
             await Expect(form).ToBeVisibleAsync();
@@ -182,7 +182,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
             await page.GetByRole(AriaRole.Button, new() { Name = "+ Add source" }).ClickAsync();
             problems.AddRange(await WalkAsync(page, "source form"));
             await page.Keyboard.PressAsync("Escape");
-            Assert.True(await page.EvaluateAsync<bool>(SelectText, "2,500 troops"));
+            Assert.True(await page.EvaluateAsync<bool>(Selections.SelectText, "2,500 troops"));
             await page.GetByRole(AriaRole.Button, new() { Name = "Create a claim from this passage…" }).ClickAsync();
             await page.Locator("dialog.form-dialog[open]").GetByLabel("Property").SelectOptionAsync("troop_count");
             problems.AddRange(await WalkAsync(page, "claim form"));
@@ -386,7 +386,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
         await Expect(page.Locator("#article-title")).ToHaveTextAsync(title);
 
         // Words selected (as caret browsing, F7, lets a keyboard user do), then the claim form from the bar.
-        Assert.True(await page.EvaluateAsync<bool>(SelectText, "1,200 troops arrived"));
+        Assert.True(await page.EvaluateAsync<bool>(Selections.SelectText, "1,200 troops arrived"));
         await FocusTopAsync(page);
         await TabToAsync(page, page.GetByRole(AriaRole.Button, new() { Name = "Create a claim from this passage…" }));
         await page.Keyboard.PressAsync("Enter");
@@ -522,25 +522,6 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
           const r = e.getBoundingClientRect();
           const onScreen = r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
           return { id: e.dataset.kb || `${e.localName} (not a control the page lists) ${e.outerHTML.slice(0, 80)}`, visible: (outline || ring) && onScreen };
-        }
-        """;
-
-    private const string SelectText = """
-        needle => {
-          const root = document.getElementById('article-text');
-          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.data.indexOf(needle);
-            if (at < 0) continue;
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + needle.length);
-            const selection = document.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-            return true;
-          }
-          return false;
         }
         """;
 }

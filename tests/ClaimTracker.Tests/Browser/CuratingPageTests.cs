@@ -137,7 +137,7 @@ public sealed class CuratingPageTests(ApiFactory api, Chromium chromium) : IClas
         Assert.Equal(body, await page.Locator("#article-text").TextContentAsync());
 
         // Select the words as a user would, then make them a claim.
-        Assert.True(await page.EvaluateAsync<bool>(SelectText, "3,000 US troops remain"));
+        Assert.True(await page.EvaluateAsync<bool>(Selections.SelectText, "3,000 US troops remain"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Create a claim from this passage…" }).ClickAsync();
         var form = page.Locator("dialog.form-dialog[open]");
         await Expect(form.Locator(".form-passage blockquote")).ToHaveTextAsync("3,000 US troops remain");
@@ -176,25 +176,6 @@ public sealed class CuratingPageTests(ApiFactory api, Chromium chromium) : IClas
         await Expect(page.Locator("article.conflict .side-b .quote-exact")).ToHaveTextAsync("3,000 US troops remain");
         web.AssertNoErrors();
     }
-
-    private const string SelectText = """
-        needle => {
-          const root = document.getElementById('article-text');
-          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.data.indexOf(needle);
-            if (at < 0) continue;
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + needle.length);
-            const selection = document.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-            return true;
-          }
-          return false;
-        }
-        """;
 
     [Fact]
     public async Task A_figure_stated_by_more_articles_than_a_page_holds_shows_the_rest_on_request()

@@ -271,8 +271,10 @@ public sealed class HostileInputTests(ApiFactory api) : IClassFixture<ApiFactory
         var passages = await world.Curator.GetJsonAsync($"/sources/{world.SourceId}/passages");
         var revised = await world.Curator.PostJsonAsync($"/sources/{world.SourceId}/revisions", new { body = World.Body + " A correction was appended." });
         await revised.ReadJsonAsync(HttpStatusCode.Created);
+        var suggestions = await world.Curator.GetJsonAsync($"/sources/{world.SourceId}/suggestions");
         return new()
         {
+            ["suggestions"] = suggestions.GetProperty("items")[0].GetProperty("id").GetString()!,
             ["sources"] = world.SourceId.ToString(),
             ["revisions"] = "1",
             ["diff"] = "2",

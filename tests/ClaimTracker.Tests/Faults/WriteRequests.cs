@@ -21,6 +21,7 @@ public static class WriteRequests
         "CreateSource", "AddSourceRevision", "CreatePassage", "CreateSubject", "AddSubjectAlias", "RemoveSubjectAlias", "UpdateSubject",
         "CreateProperty", "UpdateProperty", "CreateClaim", "UpdateClaim",
         "RetractClaim", "AddClaimEvidence", "UpdateConflict", "LinkContradiction", "Import",
+        "AcceptSuggestions", "DismissSuggestions", "ImportAnnotations",
     ];
 
     public static async Task<WriteRequest> BuildAsync(string operationId, ApiFactory api)
@@ -122,6 +123,34 @@ public static class WriteRequests
                 {
                     Content = new StringContent(line + "\n", Encoding.UTF8, "application/x-ndjson"),
                 }, $"import-{u}"));
+            }
+            case "AcceptSuggestions":
+            case "DismissSuggestions":
+            {
+                // An invented report naming subjects of its own, so that its figure is proposed complete.
+                var curator = await api.CuratorClientAsync();
+                var force = $"Matrix Brigade {u}";
+                var agency = $"Matrix Agency {u}";
+                await curator.CreateSubjectAsync(force);
+                await curator.CreateSubjectAsync(agency);
+                var text = $"[Invented report for tests.] The {force} has about 2,500 troops in the valley, the {agency} reported.";
+                var sourceId = (await curator.CreateSourceAsync(Samples.Source(body: text, published: "2024-09-18"))).GetProperty("id").GetInt64();
+                var list = await curator.GetJsonAsync($"/sources/{sourceId}/suggestions");
+                var id = list.GetProperty("items").EnumerateArray()
+                    .First(s => s.GetProperty("kind").GetString() == "quantity" && s.GetProperty("match").GetProperty("text").GetString() == "about 2,500")
+                    .GetProperty("id").GetString()!;
+                return operationId == "AcceptSuggestions"
+                    ? Post(operationId, HttpStatusCode.Created, $"/sources/{sourceId}/suggestions/accept", new { suggestions = new[] { new { id } } })
+                    : Post(operationId, HttpStatusCode.OK, $"/sources/{sourceId}/suggestions/dismiss", new { suggestions = new[] { id }, reason = "matrix" });
+            }
+            case "ImportAnnotations":
+            {
+                var world = await World.CreateAsync(api);
+                return Post(operationId, HttpStatusCode.OK, $"/sources/{world.SourceId}/annotations", new
+                {
+                    type = "Annotation",
+                    target = new { source = "https://news.example/invented", selector = new { type = "TextQuoteSelector", exact = "Seven US troops were wounded" } },
+                });
             }
             default:
                 throw new InvalidOperationException(

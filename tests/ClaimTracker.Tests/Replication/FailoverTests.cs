@@ -35,6 +35,11 @@ public sealed class FailoverRun : IAsyncLifetime
     public ConcurrentDictionary<string, long> Acknowledged { get; } = new();
 
     public List<string> KeysAcknowledgedBeforeTheKill { get; } = [];
+
+    private int KeysAcknowledged()
+    {
+        lock (KeysAcknowledgedBeforeTheKill) return KeysAcknowledgedBeforeTheKill.Count;
+    }
     public List<Change> Followed { get; } = [];
     /// <summary>synchronous_standby_names on the primary before the kill, and on the promoted node after it.</summary>
     public string SynchronousBefore { get; private set; } = "";
@@ -139,7 +144,9 @@ public sealed class FailoverRun : IAsyncLifetime
 
         try
         {
+            // Two seconds of writes, and at least a few acknowledged (a loaded machine is slow to start them), then the kill.
             await Task.Delay(2_000);
+            for (var waited = 0; waited < 60_000 && KeysAcknowledged() < 5; waited += 100) await Task.Delay(100);
             await Cluster.KillAsync(Cluster.Nodes[0]);
             KilledAt = clock.Elapsed.TotalSeconds;
             killed.SetResult();
