@@ -69,6 +69,9 @@ public sealed class JudgmentPageTests(ApiFactory api, Chromium chromium) : IClas
         var possible = page.Locator($"#conflict-{possibleId}");
         await Expect(possible.Locator(".conflict-certainty .badge")).ToHaveTextAsync("possible");
         await Expect(possible.Locator(".certainty-reason")).ToHaveTextAsync($"Possible, not certain: {reason}");
+        // Why it is only possible shows on the sides too: one count is dated by its report, the other by nothing.
+        await Expect(possible.Locator(".side dd.as-of")).ToHaveTextAsync(
+            ["2 September 2024, from the report’s date", "undated: neither the claim nor its reports give a date"]);
         found.AddRange(await AxeAsync(page, "a possible conflict"));
 
         await web.GotoAsync($"/?view=conflicts&conflict={certainId}");

@@ -3,7 +3,7 @@
 import { api, get, problemView } from '../api.js';
 import { append, fill, h, link, pageUrl, uid } from '../dom.js';
 import { badge, certaintyBadge, conflictUrl, loadingBlock, passageQuote, rankBadge, readerUrl, statusBadge, valueBlock } from '../components.js';
-import { day, partialDate, plural, ruleWords, scopeWords, validTimeText } from '../format.js';
+import { asOfText, day, partialDate, plural, ruleWords, scopeWords, validTimeText } from '../format.js';
 import { ensureKey } from '../key.js';
 
 const TABS = [
@@ -86,6 +86,7 @@ function sideView(claim, letter, conflict) {
     h('dl', { class: 'facts compact' },
       h('dt', null, 'Said'), h('dd', { class: 'said' }, claim.statedOn ? partialDate(claim.statedOn) : 'as of its report'),
       h('dt', null, 'Holds'), h('dd', { class: 'holds' }, validTimeText(claim)),
+      h('dt', null, 'As of'), h('dd', { class: 'as-of' }, asOfText(claim.asOf)),
       h('dt', null, 'Claim'), h('dd', null, `${claim.id} · `, statusBadge(claim.status), ' ', rankBadge(claim.rank) || badge(claim.rank, 'rank-normal'))));
 }
 
