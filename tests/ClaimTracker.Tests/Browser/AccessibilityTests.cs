@@ -526,22 +526,30 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
         }
         """;
 
+    // The words may span several text nodes: a suggestion's mark splits "3,000" from the words after it.
     private const string SelectText = """
         needle => {
           const root = document.getElementById('article-text');
           const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          const nodes = [];
+          let text = '';
           for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-            const at = node.data.indexOf(needle);
-            if (at < 0) continue;
-            const range = document.createRange();
-            range.setStart(node, at);
-            range.setEnd(node, at + needle.length);
-            const selection = document.getSelection();
-            selection.removeAllRanges();
-            selection.addRange(range);
-            return true;
+            nodes.push({ node, at: text.length });
+            text += node.data;
           }
-          return false;
+          const at = text.indexOf(needle);
+          if (at < 0) return false;
+          const place = offset => {
+            const hit = nodes.findLast(n => n.at <= offset && offset <= n.at + n.node.data.length);
+            return [hit.node, offset - hit.at];
+          };
+          const range = document.createRange();
+          range.setStart(...place(at));
+          range.setEnd(...place(at + needle.length));
+          const selection = document.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          return true;
         }
         """;
 }
