@@ -45,6 +45,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
             ("claims table, filtered", "/?view=claims&property=troop_count&subject=US%20forces%20in%20Iraq"),
             ("conflicts board", "/?view=conflicts"),
             ("conflicts board, resolved", "/?view=conflicts&status=resolved"),
+            ("conflicts board, possible only", "/?view=conflicts&certainty=possible"),
             ("timeline", "/?view=timeline&subject=US%20military%20presence%20in%20Iraq"),
             ("unknown view", "/?view=nowhere"),
         ];
@@ -130,7 +131,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
     }
 
     /// <summary>axe-core's serious and critical violations on the page as it stands, one line per rule and element.</summary>
-    private static async Task<List<string>> AxeAsync(IPage page, string where)
+    internal static async Task<List<string>> AxeAsync(IPage page, string where)
     {
         // Every rule runs; only the violations come back with their elements (the rest would be a large answer to read).
         var result = await page.RunAxe(new AxeRunOptions { ResultTypes = [ResultType.Violations] });
@@ -403,7 +404,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
     // ---- walking with the keyboard
 
     /// <summary>Moves the start of sequential focus navigation to the top of the document, or of the open modal dialog.</summary>
-    private static Task FocusTopAsync(IPage page) => page.EvaluateAsync("""
+    internal static Task FocusTopAsync(IPage page) => page.EvaluateAsync("""
         () => {
           const root = document.querySelector('dialog[open]') || document.documentElement;
           const had = root.getAttribute('tabindex');
@@ -414,7 +415,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
         """);
 
     /// <summary>Presses Tab until the element has the focus (at most 200 times).</summary>
-    private static async Task TabToAsync(IPage page, ILocator target)
+    internal static async Task TabToAsync(IPage page, ILocator target)
     {
         for (var i = 0; i < 200; i++)
         {
@@ -428,7 +429,7 @@ public sealed class AccessibilityTests(ApiFactory api, Chromium chromium) : ICla
     /// Tabs from the top of the document (or of the open modal dialog) to the end, then back with Shift+Tab: every
     /// control must be reached once, in the same order both ways, each with a visible focus indicator.
     /// </summary>
-    private static async Task<List<string>> WalkAsync(IPage page, string where)
+    internal static async Task<List<string>> WalkAsync(IPage page, string where)
     {
         var expected = await page.EvaluateAsync<string[]>(MarkControls);
         await FocusTopAsync(page);

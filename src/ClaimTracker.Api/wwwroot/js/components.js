@@ -1,6 +1,6 @@
 // Pieces several views share: a passage in its context, a source line, badges, the claim card.
 import { h, link, pageUrl } from './dom.js';
-import { asserter, describeValue, partialDate, plural, ruleWords, scopeWords, validTimeText } from './format.js';
+import { asOfText, asserter, describeValue, partialDate, plural, ruleWords, scopeWords, validTimeText } from './format.js';
 
 export const readerUrl = (sourceId, extra = {}) => pageUrl({ view: 'reader', source: sourceId, ...extra });
 export const conflictUrl = id => pageUrl({ view: 'conflicts', conflict: id });
@@ -52,6 +52,31 @@ export function rankBadge(rank) {
   return rank === 'normal' ? null : badge(rank, `rank-${rank}`);
 }
 
+/** How sure a conflict is: "certain", or "possible" with its reason beside it. */
+export function certaintyBadge(certainty) {
+  const word = certainty || 'certain';
+  return badge(word, `certainty-${word}`);
+}
+
+/**
+ * Who a claim comes through, outermost first: "Invented Post, citing AP, citing the US military". The reporting
+ * outlet opens the chain; an unnamed speaker is marked as such, since it is a voice of its own.
+ */
+export function attributionChain(voices, outlet) {
+  return h('span', { class: 'attribution-chain' },
+    h('span', { class: 'voice voice-outlet' }, outlet || 'the report'),
+    voices.map(v => [', citing ', h('span', { class: ['voice', v.anonymous && 'voice-anonymous'], dataset: { subjectId: v.id } },
+      v.name, v.anonymous ? h('span', { class: 'anonymous-mark' }, ' (unnamed source)') : null)]));
+}
+
+/** The figure or date as the curator typed it from the report, and how the server read it. */
+export function expressionLine(value) {
+  if (!value.expression) return null;
+  return h('p', { class: 'value-expression' },
+    'Stated as: ', h('strong', { class: 'expression' }, value.expression),
+    value.reading ? h('span', { class: 'expression-reading' }, ` · ${value.reading}`) : null);
+}
+
 /** A claim's value, large, with its precision beneath. */
 export function valueBlock(claim) {
   const v = describeValue(claim.value);
@@ -64,10 +89,11 @@ export function valueBlock(claim) {
 }
 
 /**
- * The claim card of the reader: value and precision, who asserts it, status and rank, when it holds, and the
- * other sources that corroborate or contradict it.
+ * The claim card of the reader: value and precision, who asserts it and through whom, status and rank, when it holds
+ * and as of when, the whole it is a part of, and the other sources that corroborate or contradict it.
  * @param claim a ClaimDetail from GET /claims/{id} (with corroboration)
- * @param context { sourceId, outlet, passageId, others: Map claimId -> ClaimDetail (the other side of each conflict) }
+ * @param context { sourceId, outlet, passageId, others: Map claimId -> ClaimDetail (the other side of each conflict, and
+ *   the whole a part belongs to) }
  */
 export function claimCard(claim, context = {}) {
   const { sourceId, outlet, others = new Map() } = context;
@@ -87,10 +113,14 @@ export function claimCard(claim, context = {}) {
         openConflicts.length ? badge(plural(openConflicts.length, 'open conflict'), 'conflict') : null,
         refutes ? badge('this passage refutes it', 'refutes') : null)),
     valueBlock(claim),
+    expressionLine(claim.value),
     claim.value.statedAs ? h('p', { class: 'stated-as' }, 'In the words of the text: ', h('q', null, claim.value.statedAs)) : null,
     h('dl', { class: 'facts' },
       h('dt', null, 'Asserted by'), h('dd', { class: 'asserted-by' }, asserter(claim, outlet)),
+      claim.attribution?.length ? [h('dt', null, 'Through'), h('dd', { class: 'attribution' }, attributionChain(claim.attribution, outlet))] : null,
       h('dt', null, 'Holds'), h('dd', null, validTimeText(claim)),
+      h('dt', null, 'As of'), h('dd', { class: 'as-of' }, asOfText(claim.asOf)),
+      claim.partOf ? [h('dt', null, 'Part of'), h('dd', { class: 'part-of' }, wholeLink(claim.partOf, others.get(claim.partOf)))] : null,
       claim.statedOn ? [h('dt', null, 'Said'), h('dd', null, partialDate(claim.statedOn))] : null,
       claim.location ? [h('dt', null, 'Where'), h('dd', null, claim.location)] : null,
       h('dt', null, 'Status'), h('dd', null, `${claim.status}, rank ${claim.rank}`)),
@@ -105,13 +135,25 @@ export function claimCard(claim, context = {}) {
     h('p', { class: 'card-foot' }, `Claim ${claim.id} · version ${claim.version} · by ${claim.updatedBy}`));
 }
 
+/** The whole a part of a breakdown belongs to, linked to its passage when its detail is at hand. */
+function wholeLink(id, whole) {
+  const at = whole?.evidence[0];
+  const text = whole ? `${describeValue(whole.value).main} (claim ${id})` : `claim ${id}`;
+  return at
+    ? ['the whole: ', link(readerUrl(at.source.id, { claim: id }), { class: 'whole-link' }, text)]
+    : ['the whole: ', text];
+}
+
 function corroborationBlock(claim, c) {
   const supporters = c.supporters || [];
   return h('section', { class: 'card-section corroboration' },
     h('h4', null, 'Corroboration'),
     h('p', { class: 'support-count' },
       h('strong', null, plural(c.independentSupports, 'independent voice')),
-      supporters.length ? `: ${supporters.join(', ')}${c.independentSupports > supporters.length ? ', …' : ''}` : '',
+      supporters.length
+        ? [': ', h('span', { class: 'supporters' }, supporters.map((name, i) => [i ? ', ' : '', h('span', { class: 'supporter' }, name)])),
+          c.independentSupports > supporters.length ? ', …' : '']
+        : '',
       ` · ${plural(c.sourceCount, 'source')}`),
     c.agreeing.length
       ? h('ul', { class: 'agreeing plain-list' }, c.agreeing.map(a => h('li', { class: 'agreeing-claim' },
@@ -137,7 +179,10 @@ function conflictsBlock(claim, others) {
             other.evidence[0] ? h('span', { class: 'agree-sources' }, ' in ', sourceLine(other.evidence[0].source, { passageId: other.evidence[0].passageId })) : null]
           : `claim ${ref.otherClaimId}`,
         h('span', { class: 'conflict-meta' }, ' ',
-          link(conflictUrl(ref.id), null, `Conflict ${ref.id}`), `: ${ref.status}, ${ruleWords[ref.rule] || ref.rule}, ${scopeWords[ref.scope] || ref.scope}`));
+          link(conflictUrl(ref.id), null, `Conflict ${ref.id}`), `: ${ref.status}, ${ruleWords[ref.rule] || ref.rule}, ${scopeWords[ref.scope] || ref.scope}`),
+        ref.certainty === 'possible'
+          ? h('span', { class: 'conflict-certainty' }, ' ', certaintyBadge('possible'), ref.certaintyReason ? ` ${ref.certaintyReason}` : null)
+          : null);
     })),
     claim.conflictCount > claim.conflicts.length ? h('p', { class: 'muted' }, `and ${plural(claim.conflictCount - claim.conflicts.length, 'more conflict')}`) : null);
 }

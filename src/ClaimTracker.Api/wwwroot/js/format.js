@@ -58,8 +58,9 @@ export function describeValue(value) {
       let main;
       if (a === 'approximate') main = `about ${num(value.amount)}${u}`;
       else if (a === 'range') main = `${num(value.low ?? value.lowerBound)}–${num(value.high ?? value.upperBound)}${u}`;
-      else if (a === 'at_least') main = `at least ${num(value.amount ?? value.lowerBound)}${u}`;
-      else if (a === 'at_most') main = `at most ${num(value.amount ?? value.upperBound)}${u}`;
+      // The bound it counts as, not the figure typed: "more than 40" is at least 41.
+      else if (a === 'at_least') main = `at least ${num(value.low ?? value.amount ?? value.lowerBound)}${u}`;
+      else if (a === 'at_most') main = `at most ${num(value.high ?? value.amount ?? value.upperBound)}${u}`;
       else main = `${num(value.amount)}${u}`;
 
       let precision;
@@ -117,12 +118,53 @@ export const ruleWords = {
   time: 'the dates do not overlap',
   stance: 'opposite stances on the same proposition',
   contradicts: 'linked as contradicting by a curator',
+  breakdown: 'the parts add up to more than the whole',
+  exceeds_broader: 'a part counts more than its whole',
 };
 
 export const scopeWords = {
   between_reports: 'between reports',
   internal: 'internal: one voice contradicts itself',
 };
+
+const AS_OF_BASIS = {
+  valid: 'from its own date',
+  stated: 'from when it was said',
+  published: 'from the report’s date',
+};
+
+/** A day (YYYY-MM-DD) as a date in words. */
+const dayText = date => partialDate({ date, precision: 'day' });
+
+/**
+ * A period of days in words at the precision it covers: a whole month is "September 2024" and a whole year "2024",
+ * never their first day.
+ */
+export function periodText(start, end) {
+  if (start && end) {
+    const a = dateParts(start);
+    const b = dateParts(end);
+    if (start === end) return dayText(start);
+    if (a.day === 1 && a.month === 1 && b.month === 12 && b.day === 31) {
+      return a.year === b.year ? String(a.year) : `${a.year} to ${b.year}`;
+    }
+    if (a.day === 1 && b.day === daysInMonth(b.year, b.month)) {
+      const from = partialDate({ date: start, precision: 'month' });
+      const to = partialDate({ date: end, precision: 'month' });
+      return from === to ? from : `${from} to ${to}`;
+    }
+    return `${dayText(start)} to ${dayText(end)}`;
+  }
+  if (start) return `from ${dayText(start)}`;
+  if (end) return `until ${dayText(end)}`;
+  return '';
+}
+
+/** As of when a claim's value holds and what that rests on: "September 2024, from the report’s date". */
+export function asOfText(asOf) {
+  if (!asOf) return 'undated: neither the claim nor its reports give a date';
+  return `${periodText(asOf.start, asOf.end)}, ${AS_OF_BASIS[asOf.basis] || asOf.basis}`;
+}
 
 /** Valid time in words, or why there is none. */
 export function validTimeText(claim) {

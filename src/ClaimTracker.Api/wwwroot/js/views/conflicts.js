@@ -2,8 +2,8 @@
 // curator acknowledges or resolves (PATCH /conflicts/{id} with If-Match "v{version}").
 import { api, get, problemView } from '../api.js';
 import { append, fill, h, link, pageUrl, uid } from '../dom.js';
-import { badge, conflictUrl, loadingBlock, passageQuote, rankBadge, readerUrl, statusBadge, valueBlock } from '../components.js';
-import { day, partialDate, plural, ruleWords, scopeWords, validTimeText } from '../format.js';
+import { badge, certaintyBadge, conflictUrl, loadingBlock, passageQuote, rankBadge, readerUrl, statusBadge, valueBlock } from '../components.js';
+import { asOfText, day, partialDate, plural, ruleWords, scopeWords, validTimeText } from '../format.js';
 import { ensureKey } from '../key.js';
 
 const TABS = [
@@ -13,9 +13,17 @@ const TABS = [
   ['closed', 'Closed by themselves'],
 ];
 
+// How sure the conflicts shown must be (GET /conflicts?certainty=); the first shows both.
+const CERTAINTIES = [
+  ['', 'Certain and possible'],
+  ['certain', 'Certain only'],
+  ['possible', 'Possible only'],
+];
+
 export async function render(main, params, { signal }) {
   const single = Number(params.get('conflict')) || null;
   const status = params.get('status') || 'open';
+  const certainty = CERTAINTIES.some(([key]) => key && key === params.get('certainty')) ? params.get('certainty') : '';
   document.title = single ? `Conflict ${single} · ClaimTracker` : 'Conflicts · ClaimTracker';
 
   const list = h('div', { class: 'conflict-list' }, loadingBlock('Loading conflicts…'));
@@ -25,8 +33,9 @@ export async function render(main, params, { signal }) {
       h('p', { class: 'lede' }, 'Two claims conflict when their values cannot both be true. Each is shown with the passage that states it. ',
         'Acknowledge a conflict while you look into it; resolve it with a note, and optionally say which claim is better supported.')),
     h('nav', { class: 'tabs', 'aria-label': 'Conflict status' },
-      TABS.map(([key, label]) => link(pageUrl({ view: 'conflicts', status: key === 'open' ? undefined : key }),
+      TABS.map(([key, label]) => link(pageUrl({ view: 'conflicts', status: key === 'open' ? undefined : key, certainty: single ? undefined : certainty }),
         { class: 'tab', 'aria-current': !single && key === status ? 'page' : null }, label))),
+    single ? null : certaintyFilter(status, certainty),
     list);
 
   if (single) {
@@ -34,14 +43,28 @@ export async function render(main, params, { signal }) {
     fill(list, conflictView(conflict), h('p', null, link(pageUrl({ view: 'conflicts' }), null, '← All open conflicts')));
     return;
   }
-  const page = await get(`/conflicts?status=${encodeURIComponent(status)}&limit=100`, { signal });
-  const summary = h('p', { class: 'result-summary' });
+  const page = await get(`/conflicts?status=${encodeURIComponent(status)}${certainty ? `&certainty=${certainty}` : ''}&limit=100`, { signal });
+  const summary = h('p', { class: 'result-summary', id: 'conflicts-count' });
+  const kind = [certainty, status].filter(Boolean).join(' ');
   const describe = (count, more) => fill(summary, count === 0
-    ? `No ${status === 'closed' ? 'closed' : status} conflicts.`
-    : `${plural(count, `${status === 'closed' ? 'closed' : status} conflict`)}${more ? ' (the first 100)' : ''}, newest first.`);
+    ? `No ${kind} conflicts.`
+    : `${plural(count, `${kind} conflict`)}${more ? ' (the first 100)' : ''}, newest first.`);
   describe(page.items.length, page.nextCursor);
   const items = h('div', { class: 'conflict-items' }, page.items.map(conflictView));
   fill(list, summary, items);
+}
+
+/**
+ * Certainty as a row of links, like the status tabs: each is a URL of its own, reached with Tab and followed with
+ * Enter, and the one in force is marked current.
+ */
+function certaintyFilter(status, certainty) {
+  return h('nav', { class: 'certainty-filter', 'aria-labelledby': 'certainty-filter-label' },
+    h('span', { class: 'filter-label', id: 'certainty-filter-label' }, 'Certainty'),
+    h('ul', { class: 'plain-list segmented' }, CERTAINTIES.map(([key, label]) => h('li', null,
+      link(pageUrl({ view: 'conflicts', status: status === 'open' ? undefined : status, certainty: key || undefined }),
+        { class: 'segment', dataset: { certainty: key || 'any' }, 'aria-current': key === certainty ? 'page' : null }, label)))),
+    h('p', { class: 'hint' }, 'Certain: the two cannot both be true. Possible: they may not be about the same moment, or a hedge leaves room.'));
 }
 
 function whoSays(claim) {
@@ -63,6 +86,7 @@ function sideView(claim, letter, conflict) {
     h('dl', { class: 'facts compact' },
       h('dt', null, 'Said'), h('dd', { class: 'said' }, claim.statedOn ? partialDate(claim.statedOn) : 'as of its report'),
       h('dt', null, 'Holds'), h('dd', { class: 'holds' }, validTimeText(claim)),
+      h('dt', null, 'As of'), h('dd', { class: 'as-of' }, asOfText(claim.asOf)),
       h('dt', null, 'Claim'), h('dd', null, `${claim.id} · `, statusBadge(claim.status), ' ', rankBadge(claim.rank) || badge(claim.rank, 'rank-normal'))));
 }
 
@@ -80,6 +104,11 @@ export function conflictView(conflict) {
         h('p', { class: 'conflict-meta' },
           badge(current.status, `conflict-${current.status}`), ' ',
           `Conflict ${current.id} · ${ruleWords[current.rule] || current.rule} · ${scopeWords[current.scope] || current.scope} · opened ${day(current.createdAt)}`)),
+      h('p', { class: ['conflict-certainty', `certainty-${current.certainty || 'certain'}`] },
+        certaintyBadge(current.certainty), ' ',
+        h('span', { class: 'certainty-reason' }, current.certainty === 'possible'
+          ? `Possible, not certain: ${current.certaintyReason || 'the rule leaves room for both.'}`
+          : 'The two cannot both be true.')),
       h('p', { class: 'explanation' }, current.explanation),
       h('div', { class: 'sides' }, sideView(ca, 'A', current), h('div', { class: 'versus', 'aria-hidden': 'true' }, h('span', null, 'vs')), sideView(cb, 'B', current)),
       current.note || current.closedReason

@@ -1,7 +1,7 @@
 // Figure look-up: every article that supports a figure, with the passages (GET /figures?value=).
 import { get, problemView } from '../api.js';
 import { fill, h, link, pageUrl } from '../dom.js';
-import { loadingBlock, passageQuote, readerUrl, statusBadge, valueBlock } from '../components.js';
+import { badge, expressionLine, loadingBlock, passageQuote, readerUrl, statusBadge, valueBlock } from '../components.js';
 import { asserter, num, partialDate, plural } from '../format.js';
 
 export async function render(main, params, { signal, navigate }) {
@@ -24,7 +24,7 @@ export async function render(main, params, { signal, navigate }) {
     h('label', { for: 'figure-property' }, 'of'),
     propertySelect,
     h('button', { type: 'submit', class: 'primary' }, 'Look up')),
-    h('p', { class: 'hint' }, '“2,500” and “2500” are the same figure. An approximate claim supports every figure in its range: “about 2,500” counts as 2,250 to 2,750.'),
+    h('p', { class: 'hint' }, '“2,500” and “2500” are the same figure. Claims that state it come first; after them, claims whose range only admits it: “about 2,400” counts as 2,160 to 2,640.'),
     results);
 
   get('/properties', { signal }).then(properties => {
@@ -60,7 +60,7 @@ function resultView(result, nextPage) {
       'A claim supports a figure when its stated range contains it; try a nearby figure or ',
       link(pageUrl({ view: 'claims', q: String(result.value) }), null, 'search the claims'), '.');
   }
-  const list = h('ol', { class: 'figure-sources plain-list' }, result.sources.map(sourceItem));
+  const list = h('ol', { class: 'figure-sources plain-list' }, result.sources.map(group => sourceItem(group, result.value)));
   const more = h('div', { class: 'figure-more' });
   // The sources come in pages, oldest first: the next page is appended where the reader already is.
   const offerMore = cursor => {
@@ -70,7 +70,7 @@ function resultView(result, nextPage) {
       button.disabled = true;
       try {
         const page = await nextPage(cursor);
-        list.append(...page.sources.map(sourceItem));
+        list.append(...page.sources.map(group => sourceItem(group, result.value)));
         offerMore(page.nextCursor);
       } catch (e) {
         if (e.name === 'AbortError') return;
@@ -89,15 +89,28 @@ function resultView(result, nextPage) {
   ];
 }
 
-function sourceItem(group) {
+// A claim that states the figure is evidence for it; one whose range only admits it is weaker, and is shown so.
+function howLine(claim, figure) {
+  const how = claim.how || 'states';
+  return h('p', { class: ['figure-how', `figure-how-${how}`] },
+    badge(how === 'admits' ? 'admits' : 'states', `how-${how}`), ' ',
+    how === 'admits'
+      ? `Its range only admits ${num(figure)}; it does not state it.`
+      : `It states ${num(figure)}.`);
+}
+
+function sourceItem(group, figure) {
   return h('li', { class: 'figure-source' },
     h('h2', { class: 'figure-source-title' }, link(readerUrl(group.source.id), null, group.source.title)),
     h('p', { class: 'source-meta' }, [group.source.outlet, group.source.published && partialDate(group.source.published)].filter(Boolean).join(' · ')),
-    h('ul', { class: 'plain-list' }, group.claims.map(claim => h('li', { class: 'figure-claim' },
+    h('ul', { class: 'plain-list' }, group.claims.map(claim => h('li', { class: ['figure-claim', `figure-claim-${claim.how || 'states'}`],
+      dataset: { claimId: claim.claimId, how: claim.how || 'states' } },
       h('div', { class: 'figure-claim-head' },
         h('p', { class: 'claim-about' }, `${claim.subject.name} · ${claim.property.label}`),
         statusBadge(claim.status)),
+      howLine(claim, figure),
       valueBlock(claim),
+      expressionLine(claim.value),
       h('p', { class: 'asserted-by' }, 'Asserted by ', h('strong', null, asserter(claim, group.source.outlet))),
       claim.passages.map(p => h('div', { class: 'figure-passage' },
         passageQuote(p),

@@ -155,6 +155,7 @@ class ReaderView {
                 .filter(Boolean).join(' · ')),
             h('h1', { id: 'article-title' }, source.title),
             source.subtitle ? h('p', { class: 'dek' }, source.subtitle) : null,
+            source.republishes ? republishesLine(source.republishes) : null,
             h('p', { class: 'legend' },
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl sample' }, 'claim'), ` ${plural(claimCount, 'claim')}`),
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-conflict sample' }, 'in conflict'), ` ${num(conflicted)} in an open conflict`),
@@ -456,7 +457,7 @@ class ReaderView {
 
     try {
       const details = await Promise.all(claims.map(c => this.state.detail(c.id, this.signal)));
-      const otherIds = [...new Set(details.flatMap(d => d.conflicts.map(x => x.otherClaimId)))];
+      const otherIds = [...new Set(details.flatMap(d => [...d.conflicts.map(x => x.otherClaimId), d.partOf].filter(Boolean)))];
       const others = new Map((await Promise.all(otherIds.map(id => this.state.detail(id, this.signal)))).map(d => [d.id, d]));
       if (this.selected !== passageId) return;
       this.aside.lastChild.remove();
@@ -542,6 +543,17 @@ class ReaderView {
     getSelection()?.removeAllRanges();
     this.navigate(readerUrl(this.state.source.id, { passage: passageId, claim: created.id }), { replace: true, keepScroll: true });
   }
+}
+
+/** A wire copy says whose story it is: its claims in its own voice speak in that story's voice. */
+function republishesLine(origin) {
+  const agency = origin.agency ? h('strong', { class: 'republishes-agency' }, origin.agency) : null;
+  return h('p', { class: 'republishes' },
+    origin.sourceId
+      ? ['A copy of ', link(readerUrl(origin.sourceId), { class: 'republishes-source' }, origin.sourceTitle || `source ${origin.sourceId}`),
+        agency ? [', a story by ', agency] : null,
+        '; what it says in its own voice counts as that story’s voice.']
+      : ['A copy of a story by ', agency, ' (not stored here); what it says in its own voice counts as the agency’s voice.']);
 }
 
 function flashView(message) {
