@@ -28,6 +28,7 @@ public static class ChangeFeed
             .WithName("ListChanges")
             .WithSummary("Every created, revised and retracted claim, in order")
             .WithDescription("A feed for staying in sync: start without since, then pass each page's nextCursor as since. A change becomes visible only once every transaction that began before it has finished, so a change that commits late is never skipped. subject and property watch the claims about one subject or of one property.");
+        ChangeStream.Map(group);
     }
 
     /// <param name="since">The nextCursor of the previous page; leave out to start from the beginning.</param>

@@ -40,7 +40,7 @@ public sealed record ClaimPatch(JsonObject Changes, string? Reason)
             using var document = JsonDocument.ParseValue(ref reader);
             Distinct(document.RootElement, "$");
             if (JsonNode.Parse(document.RootElement.GetRawText()) is not JsonObject body) throw new JsonException("The body must be a JSON object.");
-            ReadAllText(body);
+            JsonTexts.ReadAllText(body);
             string? reason = null;
             if (body.Remove("reason", out var given) && given is not null)
             {
@@ -70,29 +70,7 @@ public sealed record ClaimPatch(JsonObject Changes, string? Reason)
             }
         }
 
-        /// <summary>Reads every text now, so that one a string cannot hold (a lone surrogate) is refused with its path.</summary>
-        private static void ReadAllText(JsonNode? node)
-        {
-            switch (node)
-            {
-                case JsonObject o:
-                    foreach (var (_, child) in o) ReadAllText(child);
-                    break;
-                case JsonArray a:
-                    foreach (var child in a) ReadAllText(child);
-                    break;
-                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
-                    try
-                    {
-                        v.GetValue<string>();
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        throw new JsonException("The text is not valid Unicode (a lone surrogate).", v.GetPath(), null, null);
-                    }
-                    break;
-            }
-        }
+
 
         public override void Write(Utf8JsonWriter writer, ClaimPatch value, JsonSerializerOptions options)
         {

@@ -181,6 +181,12 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                     return;
                 }
                 body = parsed;
+                JsonTexts.ReadAllText(body);
+            }
+            catch (JsonException e) when (e.Path is { } path && e.Message.Contains("lone surrogate", StringComparison.Ordinal))
+            {
+                Reject(line, path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path, "is not valid Unicode (a lone surrogate).");
+                return;
             }
             catch (JsonException e) when (Problems.DuplicateField(e.Message) is { } repeated)
             {

@@ -112,6 +112,24 @@ public sealed class ForwardedHeadersSettings : IValidatableObject
     }
 }
 
+/// <summary>The "ClaimTracker:Streams" section: the push feed GET /changes/stream.</summary>
+public sealed class StreamOptions
+{
+    public const string Section = "ClaimTracker:Streams";
+
+    /// <summary>How many streams may be open at once; one more is answered 503 with Retry-After.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrent { get; set; } = 100;
+
+    /// <summary>A stream that has sent nothing for this long sends a comment line, so that proxies keep the connection.</summary>
+    [Range(1, 3_600)]
+    public int HeartbeatSeconds { get; set; } = 15;
+
+    /// <summary>How often the server looks for new changes and newly opened conflicts while any stream is open.</summary>
+    [Range(50, 60_000)]
+    public int PollMilliseconds { get; set; } = 1_000;
+}
+
 /// <summary>A setting that is not a value of its type, or is out of range; start-up stops with it.</summary>
 public sealed class SettingsException(string message) : Exception(message);
 
@@ -125,8 +143,10 @@ public static class Settings
         services.AddOptions<CorsOptions>().Bind(configuration.GetSection(CorsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<EmbeddedServerOptions>().Bind(configuration.GetSection(EmbeddedServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ForwardedHeadersSettings>().Bind(configuration.GetSection(ForwardedHeadersSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StreamOptions>().Bind(configuration.GetSection(StreamOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         Read<EmbeddedServerOptions>(configuration, EmbeddedServerOptions.Section);
         Read<ForwardedHeadersSettings>(configuration, ForwardedHeadersSettings.Section);
+        Read<StreamOptions>(configuration, StreamOptions.Section);
         return (Read<ClaimTrackerOptions>(configuration, ClaimTrackerOptions.Section),
                 Read<RateLimitOptions>(configuration, RateLimitOptions.Section),
                 Read<CorsOptions>(configuration, CorsOptions.Section));

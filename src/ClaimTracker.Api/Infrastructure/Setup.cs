@@ -26,6 +26,8 @@ public static class Setup
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddHostedService<ChangeCountFolding>();
+        services.AddSingleton<Changes.ChangeStreams>();
+        services.AddHostedService(sp => sp.GetRequiredService<Changes.ChangeStreams>());
         services.AddSingleton<Imports.ImportJobs>();
         services.AddSingleton(sp => sp.GetRequiredService<Database>().DataSource);
         // GET handlers read through ReadDb: the standbys, or the primary when the request's consistency token says so.

@@ -78,7 +78,7 @@ public sealed record DismissSuggestionsRequest(string[] Suggestions, string? Rea
             RuleFor(r => r.Suggestions).NotEmpty().WithMessage("must name at least one suggestion.")
                 .MaxItems(AcceptSuggestionsRequest.MaxItems).WithMessage($"must hold at most {AcceptSuggestionsRequest.MaxItems} items.");
             RuleForEach(r => r.Suggestions).NotEmpty().MaximumLength(40)
-                .Must(id => SuggestionId.TryRead(id, out _)).WithMessage("must be " + SuggestionId.Expected);
+                .Must(id => id is not null && SuggestionId.TryRead(id, out _)).WithMessage("must be " + SuggestionId.Expected);
             RuleFor(r => r.Reason).MaximumLength(2_000);
         }
     }

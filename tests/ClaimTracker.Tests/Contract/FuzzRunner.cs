@@ -87,8 +87,9 @@ public sealed class FuzzRunner(HttpClient curator, HttpClient anonymous, Databas
         using var timeout = new CancellationTokenSource(Timeout);
         try
         {
-            using var response = await client.SendAsync(message, timeout.Token);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            using var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            // A change stream never ends: its answer is its status and headers (disposing the answer closes it).
+            var body = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? "" : await response.Content.ReadAsStringAsync(timeout.Token);
             prism?.Proxy.Judge(request, message, (int)response.StatusCode, report);
             return new Answer((int)response.StatusCode, response.Headers, response.Content.Headers.ContentType, body, null, response.Content.Headers);
         }

@@ -28,6 +28,7 @@ public static class PrismFidelity
         if (request.Method is "HEAD") return "HEAD (Prism answers it itself)";
         var split = request.PathAndQuery.IndexOf('?');
         var path = split < 0 ? request.PathAndQuery : request.PathAndQuery[..split];
+        if (path == "/changes/stream") return "a change stream (it never ends, and Prism reads an answer to its end)";
         if (PathWhyNot(path) is { } pathReason) return pathReason;
         if (split >= 0 && QueryWhyNot(request.PathAndQuery[(split + 1)..]) is { } queryReason) return queryReason;
 

@@ -134,6 +134,22 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task A_line_with_a_lone_surrogate_is_rejected_naming_its_field_and_nothing_is_written()
+    {
+        var curator = await api.CuratorClientAsync();
+        var before = await api.CountRowsAsync();
+        var line = "{\"type\":\"subject\",\"name\":\"Lone \\udc00 surrogate\"}\n";
+
+        var response = await curator.PostAsync("/import", new StringContent(line, Encoding.UTF8, "application/x-ndjson"));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var rejected = Assert.Single(problem.GetProperty("rejected").EnumerateArray());
+        Assert.Equal("name", rejected.GetProperty("field").GetString());
+        Assert.Contains("lone surrogate", rejected.ToString());
+        Assert.Equal(before, await api.CountRowsAsync());
+    }
+
+    [Fact]
     public async Task An_import_needs_NDJSON_and_a_key()
     {
         var curator = await api.CuratorClientAsync();

@@ -274,6 +274,8 @@ public sealed class SuggestionsApiTests(ApiFactory api) : IClassFixture<ApiFacto
         await (await reader.GetAsync($"/sources/{a.SourceId}/suggestions?state=maybe")).ReadProblemAsync(HttpStatusCode.BadRequest, "state");
         await (await AcceptAsync(a.Curator, a.SourceId, new { id = "r1-q1-2" })).ReadProblemAsync(HttpStatusCode.NotFound);
         await (await AcceptAsync(a.Curator, a.SourceId, new { id = "q1-2" })).ReadProblemAsync(HttpStatusCode.BadRequest, "suggestions[0].id");
+        await (await a.Curator.PostAsync($"/sources/{a.SourceId}/suggestions/dismiss", Http.Json("""{"suggestions":[null]}""")))
+            .ReadProblemAsync(HttpStatusCode.BadRequest, "suggestions[0]");
         await (await AcceptAsync(a.Curator, 999999999, new { id = "r1-q1-2" })).ReadProblemAsync(HttpStatusCode.NotFound);
         await (await a.Curator.PostJsonAsync($"/sources/{a.SourceId}/suggestions/accept", new { suggestions = Array.Empty<object>() }))
             .ReadProblemAsync(HttpStatusCode.BadRequest, "suggestions");

@@ -50,8 +50,52 @@ export async function render(main, params, { signal }) {
     ? `No ${kind} conflicts.`
     : `${plural(count, `${kind} conflict`)}${more ? ' (the first 100)' : ''}, newest first.`);
   describe(page.items.length, page.nextCursor);
+  const announcer = h('p', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
   const items = h('div', { class: 'conflict-items' }, page.items.map(conflictView));
-  fill(list, summary, items);
+  fill(list, summary, announcer, items);
+  if (status === 'open') watch(items, announcer, describe, signal);
+}
+
+/**
+ * Keeps the open board current: the change stream (server-sent events) says when a conflict opens, and the board
+ * reads the open conflicts again and puts the new ones on top. It also reads them once the stream is open, for any
+ * that opened between the first read and the stream. The stream closes when the view is left.
+ */
+function watch(items, announcer, describe, signal) {
+  if (typeof EventSource !== 'function' || signal.aborted) return;
+  const source = new EventSource('/changes/stream');
+  signal.addEventListener('abort', () => source.close());
+  let pending = null;
+  const refresh = () => {
+    clearTimeout(pending);
+    // Several conflicts opened by one write arrive together: one read for them all.
+    pending = setTimeout(async () => {
+      if (signal.aborted) return;
+      let page;
+      try {
+        page = await get('/conflicts?status=open&limit=100', { signal });
+      } catch {
+        return;
+      }
+      const shown = new Set([...items.querySelectorAll('article.conflict')].map(a => a.dataset.conflictId));
+      const added = page.items.filter(c => !shown.has(String(c.id)));
+      if (added.length === 0) return;
+      // Newest first, as the board lists them.
+      for (const conflict of [...added].reverse()) {
+        const view = conflictView(conflict);
+        view.classList.add('is-new');
+        view.querySelector('.conflict-meta')?.prepend(h('span', { class: 'badge badge-new' }, 'new'), ' ');
+        items.prepend(view);
+      }
+      describe(items.querySelectorAll('article.conflict').length, page.nextCursor);
+      const [first] = added;
+      fill(announcer, added.length === 1
+        ? `A conflict opened: ${first.claims[0].subject.name} · ${first.claims[0].property.label}.`
+        : `${added.length} conflicts opened.`);
+    }, 250);
+  };
+  source.addEventListener('open', refresh);
+  source.addEventListener('conflict', refresh);
 }
 
 /**
