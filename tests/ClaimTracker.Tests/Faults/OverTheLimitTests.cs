@@ -59,7 +59,9 @@ public sealed class OverTheLimitTests(OverTheLimitTests.Factory api) : IClassFix
     public async Task Every_read_route_past_the_client_s_limit_gets_a_429_problem_with_Retry_After_while_health_still_answers()
     {
         var model = await ModelAsync();
-        var reads = model.Operations.Where(o => o.Method == "GET" && !o.Template.StartsWith("/health")).ToList();
+        // Reads open to anyone: a curator's own read (an import's progress) answers this anonymous client 401, and failed
+        // authentications have a throttle of their own (HostileInputTests).
+        var reads = model.Operations.Where(o => o.Method == "GET" && !o.Template.StartsWith("/health") && !o.Secured).ToList();
         var client = api.CreateClient();
         var tried = 0;
 

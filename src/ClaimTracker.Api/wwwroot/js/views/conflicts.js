@@ -53,7 +53,7 @@ export async function render(main, params, { signal }) {
   const announcer = h('p', { class: 'live-status', role: 'status', 'aria-live': 'polite' });
   const items = h('div', { class: 'conflict-items' }, page.items.map(conflictView));
   fill(list, summary, announcer, items);
-  if (status === 'open') watch(items, announcer, describe, signal);
+  if (status === 'open') watch(items, announcer, describe, certainty, signal);
 }
 
 /**
@@ -61,7 +61,7 @@ export async function render(main, params, { signal }) {
  * reads the open conflicts again and puts the new ones on top. It also reads them once the stream is open, for any
  * that opened between the first read and the stream. The stream closes when the view is left.
  */
-function watch(items, announcer, describe, signal) {
+function watch(items, announcer, describe, certainty, signal) {
   if (typeof EventSource !== 'function' || signal.aborted) return;
   const source = new EventSource('/changes/stream');
   signal.addEventListener('abort', () => source.close());
@@ -73,7 +73,8 @@ function watch(items, announcer, describe, signal) {
       if (signal.aborted) return;
       let page;
       try {
-        page = await get('/conflicts?status=open&limit=100', { signal });
+        // The board's own filter: a conflict the board would not list is not added to it.
+        page = await get(`/conflicts?status=open${certainty ? `&certainty=${certainty}` : ''}&limit=100`, { signal });
       } catch {
         return;
       }
