@@ -14,8 +14,7 @@ public static class SuggestionsEndpoints
             .WithSummary("The figures, dates and attributions of a source, proposed as draft claims")
             .WithDescription("Computed on read from the revision's text with the subjects, aliases and vocabulary in the database (docs/suggestions.md): each with its passage, the proposed subject, property, asserter, valid time and value, the claim as POST /claims would take it, a confidence with its reason, and its state: open, claimed (a claim on an overlapping passage of this source states the same value), accepted or dismissed. Ids are stable for the same text, subjects and vocabulary. preview=true adds, for each open complete suggestion, the existing claims accepting it would conflict or agree with.");
 
-        // "accept" and "dismiss" are the POST routes' own: a GET of them is a 405, not a malformed suggestion id.
-        group.MapGet("/{suggestion:regex(^(?!(accept|dismiss)$))}", ListSuggestions.Get)
+        group.MapGet("/{suggestion}", ListSuggestions.Get)
             .WithName("GetSuggestion")
             .ProducesProblems(404)
             .WithSummary("One suggestion, with what accepting it would conflict or agree with")

@@ -138,8 +138,8 @@ public sealed class RequestGenerator(OpenApiModel model, Gen gen, FuzzWorld worl
         if (schema.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
         {
             // A pattern's words (cursors, ETags) are rarely met by prose: a word of letters is, for the patterns here.
-            text = gen.Word();
-            if (!System.Text.RegularExpressions.Regex.IsMatch(text, pattern)) text = "x";
+            text = new[] { gen.Word(), gen.Word() + "-" + gen.Word() + "-" + gen.Int(1000, 10_000), "x" }
+                .FirstOrDefault(t => System.Text.RegularExpressions.Regex.IsMatch(t, pattern)) ?? "x";
         }
         return text;
     }
@@ -587,12 +587,21 @@ public sealed class RequestGenerator(OpenApiModel model, Gen gen, FuzzWorld worl
 
     // ---- methods
 
+    private static bool Covers(string general, string specific)
+    {
+        var (a, b) = (general.Split('/'), specific.Split('/'));
+        return a.Length == b.Length && a.Zip(b).All(p => p.First == p.Second || p.First.StartsWith('{'));
+    }
+
     private FuzzRequest? UndocumentedMethod(int index)
     {
         var paths = model.Paths.Where(p => p.Methods.Length < OpenApiModel.Methods.Length).ToList();
         if (paths.Count == 0) return null;
         var (template, methods) = gen.Pick(paths);
         var method = gen.Pick(OpenApiModel.Methods.Except(methods).ToList());
+        // A path another template also matches with this method (GET /sources/{id}/suggestions/dismiss is a GET of
+        // /sources/{id}/suggestions/{suggestion}) is that operation's, not an undocumented method.
+        if (model.Operations.Any(o => o.Method == method && o.Template != template && Covers(o.Template, template))) return null;
         var draft = FromSchema(model.Operations.First(o => o.Template == template));
         var request = new FuzzRequest
         {
