@@ -872,11 +872,14 @@ internal sealed class Run
     private ReportedSpeech? Reported(AttrFound a, int s, int e)
     {
         var (ss, se) = _st.Sentences[a.Sentence];
-        var (bs, be) = TrimReported(ss, Math.Min(s, a.NpStart));
+        // At most Reach tokens either side: text without sentence ends (a table, a pasted list) is one "sentence", and
+        // each of its thousands of attributions would otherwise report, and look for subjects in, the whole of it.
+        var before = Math.Min(s, a.NpStart);
+        var (bs, be) = TrimReported(Math.Max(ss, before - Reach), before);
         var after = Math.Max(e, a.NpEnd);
         // "said on Thursday that ...": the date of the saying is not what was said.
         if (a.StatedOn is { } d && d.M.Start >= after && d.M.Start <= after + 1) after = Math.Max(after, d.M.End);
-        var (fs, fe) = TrimReported(after, se);
+        var (fs, fe) = TrimReported(after, Math.Min(se, after + Reach));
         var useBefore = !a.Coordinated && WordCount(bs, be) >= 3;
         var (cs, ce) = useBefore ? (bs, be) : (fs, fe);
         if (WordCount(cs, ce) < 2) return null;
