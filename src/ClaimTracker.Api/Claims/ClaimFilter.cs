@@ -33,6 +33,8 @@ namespace ClaimTracker.Api.Claims;
 /// <param name="Outlet">Only claims evidenced by a source from this outlet (case-insensitive), e.g. Antiwar.com.</param>
 /// <param name="PublishedFrom">Only claims evidenced by a source whose published period ends on or after this date: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09.</param>
 /// <param name="PublishedTo">Only claims evidenced by a source whose published period starts on or before this date's period: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024.</param>
+/// <param name="ConflictCertainty">By the surest of a claim's unsettled (open or acknowledged) conflicts: certain (at least one is
+/// certain), possible (every one is only possible) or none (the claim is in no unsettled conflict), e.g. possible.</param>
 public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "subject")] string? Subject,
     [property: FromQuery(Name = "include_narrower")] Param<bool>? IncludeNarrower,
@@ -53,7 +55,8 @@ public sealed record ClaimFilterQuery(
     [property: FromQuery(Name = "agrees_with")] Param<long>? AgreesWith = null,
     [property: FromQuery(Name = "outlet")] string? Outlet = null,
     [property: FromQuery(Name = "published_from")] Param<PartialDate>? PublishedFrom = null,
-    [property: FromQuery(Name = "published_to")] Param<PartialDate>? PublishedTo = null)
+    [property: FromQuery(Name = "published_to")] Param<PartialDate>? PublishedTo = null,
+    [property: FromQuery(Name = "conflict_certainty")] Param<ConflictStanding>? ConflictCertainty = null)
 {
     public sealed class Validator : AbstractValidator<ClaimFilterQuery>
     {
@@ -75,9 +78,21 @@ public sealed record ClaimFilterQuery(
     }
 }
 
+/// <summary>Where a claim stands among its unsettled (open or acknowledged) conflicts: the surest of them, or none.</summary>
+public enum ConflictStanding { Certain, Possible, None }
+
 /// <summary>A filter turned into SQL conditions on claims (alias c) and their parameters.</summary>
 public sealed class ClaimFilter
 {
+    /// <summary>
+    /// The SQL for a claim's <see cref="ConflictStanding"/>: 'certain' sorts before 'possible', so the least certainty of its
+    /// unsettled conflicts is the surest one.
+    /// </summary>
+    public static string ConflictStandingOf(string claim) => $"""
+        coalesce((select min(k.certainty) from conflicts k
+                  where (k.claim_a = {claim}.id or k.claim_b = {claim}.id) and k.status in ('open', 'acknowledged')), 'none')
+        """;
+
     /// <summary>The longest full-text search accepted (q).</summary>
     public const int MaxSearchLength = 500;
 
@@ -223,6 +238,11 @@ public sealed class ClaimFilter
                 exists (select 1 from claim_evidence pe join sources ps on ps.id = pe.source_id where pe.claim_id = c.id
                         and (@publishedFrom::date is null or ps.published_until > @publishedFrom) and (@publishedTo::date is null or ps.published_on < @publishedTo))
                 """);
+        }
+        if (query.ConflictCertainty?.Value is { } standing)
+        {
+            p.Add("standing", standing.Db());
+            filter.Conditions.Add($"{ConflictStandingOf("c")} = @standing");
         }
         if (query.Q is { } q)
         {

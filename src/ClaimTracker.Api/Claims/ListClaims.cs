@@ -13,15 +13,16 @@ public enum ClaimSort { Id, Recent, Relevance }
 /// <summary>
 /// What GET /claims counts by. The valid-time facets count each claim once, in the period its valid time starts (its
 /// end, when only that is known); the publication facets and outlet count it once in each period (outlet) of the sources
-/// that evidence it, as the source facet does. A date known only to the year has no month. A facet by the certainty of a
-/// claim's conflicts belongs after Outlet, with its SQL in FacetAsync beside the others.
+/// that evidence it, as the source facet does. A date known only to the year has no month. The conflict certainty facet
+/// counts each claim once, by the surest of its unsettled conflicts (the conflict_certainty filter).
 /// </summary>
-public enum ClaimFacet { Source, Property, Subject, AssertedBy, Status, ValidYear, ValidMonth, PublishedYear, PublishedMonth, Outlet }
+public enum ClaimFacet { Source, Property, Subject, AssertedBy, Status, ValidYear, ValidMonth, PublishedYear, PublishedMonth, Outlet, ConflictCertainty }
 
 /// <param name="Sort">id (oldest first, the default), recent (newest first), or relevance (with q; its default then).</param>
 /// <param name="Facet">Count the matching claims per value of these fields: source, property, subject, asserted_by, status,
 /// valid_year and valid_month (when the claim's valid time starts: 2024, 2024-09), published_year and published_month (when
-/// its sources were published), outlet (its sources' outlets). Repeat for several, e.g. facet=source&amp;facet=valid_month.</param>
+/// its sources were published), outlet (its sources' outlets), conflict_certainty (the surest of its unsettled conflicts:
+/// certain, possible or none). Repeat for several, e.g. facet=source&amp;facet=valid_month.</param>
 public sealed record ClaimListQuery(
     [property: FromQuery(Name = "sort")] Param<ClaimSort>? Sort,
     [property: FromQuery(Name = "facet")] Param<ClaimFacet>[]? Facet)
@@ -175,6 +176,12 @@ public static class ListClaims
                 select to_char(so.published_on, 'YYYY-MM') as value, to_char(so.published_on, 'FMMonth YYYY') as label, count(distinct c.id) as count
                 from claims c join claim_evidence e on e.claim_id = c.id join sources so on so.id = e.source_id
                 where {filter.Where} and so.published_precision <> 'year' group by 1, 2
+                """,
+            ClaimFacet.ConflictCertainty => $"""
+                select w.standing as value, case w.standing when 'certain' then 'in a certain conflict'
+                    when 'possible' then 'in possible conflicts only' else 'in no unsettled conflict' end as label, count(*) as count
+                from claims c cross join lateral (select {ClaimFilter.ConflictStandingOf("c")} as standing) w
+                where {filter.Where} group by w.standing
                 """,
             _ => $"""
                 select min(so.outlet) as value, min(so.outlet) as label, count(distinct c.id) as count

@@ -54,10 +54,50 @@ public sealed class FacetsAndSnippetsTests(ApiFactory api) : IClassFixture<ApiFa
         Assert.Equal(new Dictionary<string, long> { ["Test Wire"] = 4, [outlet] = 1 }, Facet(september, "outlet"));
     }
 
+    [Fact]
+    public async Task The_conflict_certainty_facet_counts_each_claim_by_its_surest_unsettled_conflict_and_filters_the_same()
+    {
+        var world = await World.CreateAsync(api, published: "2024-09-18");
+        // INVENTED: an undated "about us" page, so its figure's as-of time is unknown and its conflicts only possible.
+        var undated = Samples.Source(outlet: "Invented Mission Page", body: $"(Invented) About the mission: 9,000 troops serve in Iraq. [{Samples.Unique()}]");
+        undated["published"] = null;
+        var page = (await world.Curator.CreateSourceAsync(undated)).GetProperty("id").GetInt64();
+
+        var about = await world.CreateClaimAsync();
+        var other = await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 4000, statedAs = "4,000 troops" }), ("evidence", world.Evidence("2,500 exactly")));
+        await world.CreateClaimAsync(("validAt", null), ("property", "wounded"), ("value", new { kind = "quantity", amount = 7 }),
+            ("evidence", world.Evidence("Seven US troops were wounded")));
+        var before = await api.CreateClient().GetJsonAsync($"/claims?subject={world.SubjectId}&facet=conflict_certainty");
+        Assert.Equal(new Dictionary<string, long> { ["certain"] = 2, ["none"] = 1 }, Facet(before, "conflict_certainty"));
+        Assert.Equal("in a certain conflict", Labels(before, "conflict_certainty")["certain"]);
+
+        await world.CreateClaimAsync(("validAt", null), ("value", new { kind = "quantity", amount = 9000, statedAs = "9,000 troops" }),
+            ("evidence", new[] { new { sourceId = page, exact = "9,000 troops" } }));
+        var after = await api.CreateClient().GetJsonAsync($"/claims?subject={world.SubjectId}&facet=conflict_certainty&limit=1");
+        Assert.Equal(new Dictionary<string, long> { ["certain"] = 2, ["possible"] = 1, ["none"] = 1 }, Facet(after, "conflict_certainty"));
+
+        // The filter a facet value stands for finds the claims it counts.
+        async Task<long[]> Ids(string certainty) => [.. (await api.CreateClient().GetJsonAsync($"/claims?subject={world.SubjectId}&conflict_certainty={certainty}"))
+            .GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64())];
+        Assert.Equal([about.GetProperty("id").GetInt64(), other.GetProperty("id").GetInt64()], await Ids("certain"));
+        Assert.Single(await Ids("possible"));
+        Assert.Single(await Ids("none"));
+
+        // A conflict settled by a curator no longer counts: resolving the certain one leaves both claims with possible ones.
+        var certain = (await api.CreateClient().GetJsonAsync($"/conflicts?subject={world.SubjectId}&certainty=certain")).GetProperty("items").EnumerateArray().Single();
+        var resolve = new HttpRequestMessage(HttpMethod.Patch, $"/conflicts/{certain.GetProperty("id").GetInt64()}")
+        { Content = Http.Json("""{"status":"resolved","note":"the 4,000 figure counts contractors"}""") };
+        resolve.Headers.TryAddWithoutValidation("If-Match", $"\"v{certain.GetProperty("version").GetInt32()}\"");
+        await (await world.Curator.SendAsync(resolve)).ReadJsonAsync(HttpStatusCode.OK);
+        var settled = await api.CreateClient().GetJsonAsync($"/claims?subject={world.SubjectId}&facet=conflict_certainty");
+        Assert.Equal(new Dictionary<string, long> { ["possible"] = 3, ["none"] = 1 }, Facet(settled, "conflict_certainty"));
+    }
+
     [Theory]
     [InlineData("published_from=2024-13", "published_from")]
     [InlineData("published_from=2025&published_to=2024", "published_from")]
     [InlineData("facet=valid_week", "facet")]
+    [InlineData("conflict_certainty=likely", "conflict_certainty")]
     public async Task A_bad_publication_filter_or_facet_is_a_400_naming_it(string query, string field)
     {
         await (await api.CreateClient().GetAsync($"/claims?{query}")).ReadProblemAsync(HttpStatusCode.BadRequest, field);

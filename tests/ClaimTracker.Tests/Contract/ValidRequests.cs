@@ -392,6 +392,7 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
             if (gen.Chance(0.7)) d.SetQuery("published_from", from);
             if (gen.Chance(0.7)) d.SetQuery("published_to", to);
         }
+        if (gen.Chance(0.1)) d.SetQuery("conflict_certainty", gen.Pick("certain", "possible", "none"));
     }
 
     private Task<Draft?> ListClaims(Draft d)
@@ -400,7 +401,7 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
         var hasText = d.Query.Any(q => q.Name == "q");
         var sort = gen.Chance(0.5) ? null : hasText ? gen.Pick("id", "recent", "relevance") : gen.Pick("id", "recent");
         if (sort is not null) d.SetQuery("sort", sort);
-        foreach (var facet in gen.Some(["source", "property", "subject", "asserted_by", "status", "valid_year", "valid_month", "published_year", "published_month", "outlet"], 3)) d.Query.Add(("facet", facet, false));
+        foreach (var facet in gen.Some(["source", "property", "subject", "asserted_by", "status", "valid_year", "valid_month", "published_year", "published_month", "outlet", "conflict_certainty"], 3)) d.Query.Add(("facet", facet, false));
         return Paged(Done(d), $"ListClaims:{sort ?? (hasText ? "relevance" : "id")}");
     }
 
