@@ -50,6 +50,26 @@ public static class SourcesEndpoints
             .WithDescription("A word-level diff as runs of equal, deleted and inserted text, with code-point offsets in both revisions.")
             .ProducesProblems(404);
 
+        group.MapGet("/{id}/copies", SourceCopies.List)
+            .WithName("ListSourceCopies")
+            .WithSummary("Other sources whose text is largely this one's: proposed wire copies")
+            .WithDescription("Each stored source whose latest text shares at least half of the shorter text's sampled eight-word runs with this one's (db/migrations/0012: a newspaper running an agency's story, lightly edited), the most contained first, at most 50; and the pairs confirmed. Each says which of the two looks like the original (the one published first, else stored first), the longest stretch the two share in both texts, and its state: open, confirmed (one republishes the other) or dismissed. Two reports quoting one statement share a sentence, not half their text, and are not proposed.")
+            .ProducesProblems(404);
+
+        group.MapPost("/{id}/copies/{other}/confirm", SourceCopies.Confirm)
+            .WithName("ConfirmSourceCopy")
+            .WithSummary("Confirm that a source republishes another")
+            .WithDescription("Source {id} is a copy of source {other}: its republishesSourceId becomes other, so a claim in its own voice is the original's voice, counted once (docs/conflicts.md). Confirming the pair again is a 200 that changes nothing. A source that already republishes a third source, or one that {other} republishes (directly or through its copies), is a 409. A dismissal of the pair is taken back.")
+            .ProducesProblems(404, 409)
+            .RequireCurator();
+
+        group.MapPost("/{id}/copies/{other}/dismiss", SourceCopies.Dismiss)
+            .WithName("DismissSourceCopy")
+            .WithSummary("Record that two sources are no copies of each other")
+            .WithDescription("Kept with the curator and the reason, for the pair in either order: the pair stays listed, dismissed. A confirmed copy is a 409.")
+            .ProducesProblems(404, 409)
+            .RequireCurator();
+
         return group;
     }
 }

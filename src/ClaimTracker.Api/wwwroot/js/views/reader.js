@@ -30,15 +30,17 @@ export async function render(main, params, { signal, navigate, replaceUrl }) {
   if (!params.get('source')) replaceUrl(readerUrl(sourceId));
 
   // Curators (a key is set) see the open suggestions of the text; readers see the claims only.
-  const [source, passages, claims, proposed] = await Promise.all([
+  const [source, passages, claims, proposed, copies] = await Promise.all([
     get(`/sources/${sourceId}`, { signal }),
     getAll(`/sources/${sourceId}/passages`, { signal }),
     getAll(`/claims?source=${sourceId}`, { signal }),
     apiKey.get() ? get(`/sources/${sourceId}/suggestions?state=open`, { signal }).catch(e => { if (e.name === 'AbortError') throw e; return null; }) : null,
+    get(`/sources/${sourceId}/copies`, { signal }).catch(e => { if (e.name === 'AbortError') throw e; return null; }),
   ]);
   document.title = `${source.title} · Reader · ClaimTracker`;
 
   const state = new ReaderState(source, passages.items, claims.items, proposed);
+  state.copies = (copies?.items ?? []).filter(c => c.state === 'open');
   const view = new ReaderView(main, state, { sources, navigate, replaceUrl, signal });
   view.draw();
   view.focusAfterDecision();
@@ -62,6 +64,8 @@ function addSource(navigate) {
 class ReaderState {
   constructor(source, passages, claims, proposed) {
     this.source = source;
+    /** The open proposals of wire copies (GET /sources/{id}/copies), set by the loader. */
+    this.copies = [];
     this.text = new CodePointText(source.body);
     // Offsets belong to a revision of the text: a passage is drawn where it stands in the revision shown
     // (after a correction, where it was followed to: exact, moved or fuzzy); an orphan has no place in it, and an
@@ -156,6 +160,7 @@ class ReaderView {
             h('h1', { id: 'article-title' }, source.title),
             source.subtitle ? h('p', { class: 'dek' }, source.subtitle) : null,
             source.republishes ? republishesLine(source.republishes) : null,
+            this.state.copies.length ? this.copiesBlock() : null,
             h('p', { class: 'legend' },
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl sample' }, 'claim'), ` ${plural(claimCount, 'claim')}`),
               h('span', { class: 'legend-item' }, h('mark', { class: 'hl hl-conflict sample' }, 'in conflict'), ` ${num(conflicted)} in an open conflict`),
@@ -381,6 +386,45 @@ class ReaderView {
       this.navigate(readerUrl(this.state.source.id), { replace: true, keepScroll: true });
     } catch (e) {
       if (card) suggestions.showProblem(card, e);
+    }
+  }
+
+  /** Other sources whose text is largely this one's: a copy of it, or the original it copies, for a curator to decide. */
+  copiesBlock() {
+    const curator = Boolean(apiKey.get());
+    return h('section', { class: 'copies', 'aria-labelledby': 'copies-title' },
+      h('h2', { id: 'copies-title' }, 'Possible wire copies'),
+      h('ul', {}, ...this.state.copies.map(c => {
+        const other = link(readerUrl(c.sourceId), { class: 'copy-source' }, c.title);
+        const share = `${Math.round(c.containment * 100)}% of the shorter text`;
+        return h('li', { class: 'copy', id: `copy-${c.sourceId}` },
+          h('p', null,
+            ...(c.original === 'other' ? ['This text looks like a copy of ', other] : [other, ' looks like a copy of this text']),
+            [c.outlet, c.published && partialDate(c.published)].filter(Boolean).length
+              ? ` (${[c.outlet, c.published && partialDate(c.published)].filter(Boolean).join(', ')})` : '',
+            `: they share ${share}.`),
+          c.thisPassage ? h('blockquote', { class: 'copy-passage' }, clip(c.thisPassage.exact, 240)) : null,
+          curator
+            ? h('p', { class: 'copy-actions' },
+                h('button', { type: 'button', class: 'primary', onclick: () => this.decideCopy(c, 'confirm') }, 'Confirm the copy'),
+                ' ',
+                h('button', { type: 'button', onclick: () => this.decideCopy(c, 'dismiss') }, 'Not a copy'))
+            : null);
+      })));
+  }
+
+  async decideCopy(c, decision) {
+    const path = decision === 'confirm' ? c.confirmHref : `/sources/${this.state.source.id}/copies/${c.sourceId}/dismiss`;
+    try {
+      await api(path, { method: 'POST', body: {} });
+      const title = `“${clip(c.title, 80)}”`;
+      flash = { kind: 'ok', text: decision === 'confirm'
+        ? `Confirmed: ${c.original === 'other' ? `this text republishes ${title}` : `${title} republishes this text`}; the two count as one voice.`
+        : `Recorded that ${title} is not a copy of this text.` };
+      this.navigate(readerUrl(this.state.source.id), { replace: true, keepScroll: true });
+    } catch (e) {
+      const item = this.main.querySelector(`#copy-${c.sourceId}`);
+      if (item) append(item, problemView(e));
     }
   }
 
