@@ -19,6 +19,7 @@ public static class ImportBench
     [
         ("sources", "id", "sources"),
         ("source_revisions", "id", "source_revisions"),
+        ("source_fingerprints", "source_id", "sources"),
         ("passages", "id", "passages"),
         ("claims", "id", "claims"),
         ("claim_evidence", "claim_id", "claims"),
@@ -141,6 +142,7 @@ public static class ImportBench
             delete from claims where id > {claims};
             delete from passages where id > {passages};
             delete from source_revisions where id > {revisions};
+            delete from source_fingerprints where source_id > {sources};
             delete from sources where id > {sources};
             reset session_replication_role;
             """);

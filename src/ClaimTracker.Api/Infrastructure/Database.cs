@@ -65,6 +65,7 @@ public sealed class Database(
 
         if (!prepare) return;
         await Migrator.ApplyAsync(DataSource, Migrator.Embedded(), logger, ct);
+        await Sources.SourceFingerprints.BackfillAsync(DataSource, logger, ct);
         if (_settings.Seed)
         {
             await SeedLoader.LoadAsync(DataSource, logger, ct);

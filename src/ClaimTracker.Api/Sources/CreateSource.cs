@@ -163,6 +163,7 @@ public static class CreateSource
                 id, body, sha = Sha256(body), length = CodePoints.Count(body),
                 retrievedOn = PartialDate.ParseOrNull(request.RetrievedOn)?.Start, curatorId,
             }, tx, cancellationToken: ct));
+        await SourceFingerprints.WriteAsync(connection, tx, id, 1, body, ct);
         return id;
     }
 

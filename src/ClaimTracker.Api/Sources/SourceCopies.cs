@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Text;
 using Dapper;
@@ -44,8 +43,8 @@ public sealed record DismissCopyRequest(string? Reason = null)
 }
 
 /// <summary>
-/// Wire copies found in the texts (db/migrations/0012): a pair of sources whose latest texts share at least half of the
-/// shorter one's sampled eight-word runs is proposed as original and copy. Confirming sets the copy's
+/// Wire copies found in the texts (<see cref="SourceFingerprints"/>): a pair of sources whose latest texts share at least
+/// half of the shorter one's sampled eight-word runs is proposed as original and copy. Confirming sets the copy's
 /// republishesSourceId, so its own voice is the original's (db/functions/claim_voice.sql); dismissing keeps the pair
 /// from being proposed again.
 /// </summary>
@@ -59,18 +58,18 @@ public static class SourceCopies
 
     private const int Listed = 50;
 
+    // The sources sharing a sampled run with this one (the GIN index on hashes finds them), how many they share, and the
+    // share of the shorter fingerprint that is.
     private const string CandidatesSql = """
-        with mine as (select hash from source_shingles where source_id = @id),
-        total as (select count(*) as n from mine),
+        with mine as (select hashes from source_fingerprints where source_id = @id),
         shared as (
-            select o.source_id, count(*)::int as shared
-            from source_shingles o join mine m on m.hash = o.hash
-            where o.source_id <> @id and (@other::bigint is null or o.source_id = @other)
-            group by o.source_id
+            select f.source_id, (select count(*) from unnest(f.hashes) h where h = any(m.hashes))::int as shared,
+                   least(cardinality(f.hashes), cardinality(m.hashes)) as smaller
+            from source_fingerprints f cross join mine m
+            where f.hashes && m.hashes and f.source_id <> @id and (@other::bigint is null or f.source_id = @other)
         )
         select s.source_id, so.title, so.outlet, so.published_on, so.published_precision, so.republishes_source_id,
-               s.shared, s.shared::float8 / greatest(1, least((select n from total),
-                   (select count(*) from source_shingles x where x.source_id = s.source_id))) as containment,
+               s.shared, s.shared::float8 / greatest(1, s.smaller) as containment,
                me.published_on as my_published_on, me.republishes_source_id as my_republishes_source_id,
                exists (select 1 from source_copy_dismissals d
                        where d.source_id = least(@id, s.source_id) and d.other_id = greatest(@id, s.source_id)) as dismissed
@@ -230,46 +229,26 @@ public static class SourceCopies
         _ => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
     };
 
-    private readonly record struct Word(string Text, int Start, int End);
-
-    // Words as the fingerprint reads them (lower-cased runs of letters and digits), with their UTF-16 bounds.
-    private static List<Word> Words(string text)
-    {
-        var words = new List<Word>();
-        for (var i = 0; i < text.Length;)
-        {
-            if (!char.IsLetterOrDigit(text[i])) { i++; continue; }
-            var start = i;
-            while (i < text.Length && char.IsLetterOrDigit(text[i])) i++;
-            words.Add(new Word(text[start..i].ToLowerInvariant(), start, i));
-        }
-        return words;
-    }
-
     /// <summary>
-    /// The longest run of words the two texts share (eight words at least), found from the first place each eight-word
-    /// run occurs in the other text: linear in the two lengths.
+    /// The longest run of words the two texts share (a fingerprint's run at least), found from the first place each run
+    /// occurs in the other text: linear in the two lengths.
     /// </summary>
     internal static (CopyPassage? Mine, CopyPassage? Theirs) LongestSharedRun(string mine, string theirs)
     {
-        const int N = 8;
-        var a = Words(mine);
-        var b = Words(theirs);
+        const int N = SourceFingerprints.RunLength;
+        var a = SourceFingerprints.Words(mine);
+        var b = SourceFingerprints.Words(theirs);
         if (a.Count < N || b.Count < N) return (null, null);
-        static string Key(List<Word> w, int at)
-        {
-            var key = new StringBuilder();
-            for (var k = at; k < at + N; k++) key.Append(w[k].Text).Append(' ');
-            return key.ToString();
-        }
-        var firstAt = new Dictionary<string, int>();
-        for (var j = 0; j + N <= b.Count; j++) firstAt.TryAdd(Key(b, j), j);
+        bool Same(int i, int j) => mine.AsSpan(a[i].Start, a[i].End - a[i].Start)
+            .Equals(theirs.AsSpan(b[j].Start, b[j].End - b[j].Start), StringComparison.OrdinalIgnoreCase);
+        var firstAt = new Dictionary<long, int>();
+        for (var j = 0; j + N <= b.Count; j++) firstAt.TryAdd(SourceFingerprints.RunHash(theirs, b, j), j);
         var (bestA, bestB, bestLength) = (-1, -1, 0);
         for (var i = 0; i + N <= a.Count;)
         {
-            if (!firstAt.TryGetValue(Key(a, i), out var j)) { i++; continue; }
+            if (!firstAt.TryGetValue(SourceFingerprints.RunHash(mine, a, i), out var j) || !Enumerable.Range(0, N).All(k => Same(i + k, j + k))) { i++; continue; }
             var length = N;
-            while (i + length < a.Count && j + length < b.Count && a[i + length].Text == b[j + length].Text) length++;
+            while (i + length < a.Count && j + length < b.Count && Same(i + length, j + length)) length++;
             if (length > bestLength) (bestA, bestB, bestLength) = (i, j, length);
             i += length;
         }

@@ -106,6 +106,7 @@ public static class SourceRevisions
             """,
             new { id, number, body, sha, length = text.Length, retrievedOn = PartialDate.ParseOrNull(request.RetrievedOn)?.Start,
                   note = request.Note?.Trim(), curator = write.CuratorId }, tx, cancellationToken: ct));
+        await SourceFingerprints.WriteAsync(connection, tx, id, number, body, ct);
 
         var results = await ReanchorAsync(connection, tx, id, latest, revisionId, text, ct);
         var derived = await DeriveChangedFiguresAsync(connection, tx, id, number, revisionId, text, results, write.CuratorId, ct);

@@ -53,7 +53,7 @@ public static class SourcesEndpoints
         group.MapGet("/{id}/copies", SourceCopies.List)
             .WithName("ListSourceCopies")
             .WithSummary("Other sources whose text is largely this one's: proposed wire copies")
-            .WithDescription("Each stored source whose latest text shares at least half of the shorter text's sampled eight-word runs with this one's (db/migrations/0012: a newspaper running an agency's story, lightly edited), the most contained first, at most 50; and the pairs confirmed. Each says which of the two looks like the original (the one published first, else stored first), the longest stretch the two share in both texts, and its state: open, confirmed (one republishes the other) or dismissed. Two reports quoting one statement share a sentence, not half their text, and are not proposed.")
+            .WithDescription("Each stored source whose latest text shares at least half of the shorter text's sampled eight-word runs with this one's (a newspaper running an agency's story, lightly edited: docs/conflicts.md), the most contained first, at most 50; and the pairs confirmed. Each says which of the two looks like the original (the one published first, else stored first), the longest stretch the two share in both texts, and its state: open, confirmed (one republishes the other) or dismissed. Two reports quoting one statement share a sentence, not half their text, and are not proposed.")
             .ProducesProblems(404);
 
         group.MapPost("/{id}/copies/{other}/confirm", SourceCopies.Confirm)

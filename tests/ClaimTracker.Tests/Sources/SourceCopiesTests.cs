@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using ClaimTracker.Api.Sources;
 using ClaimTracker.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace ClaimTracker.Tests.Sources;
 
@@ -142,6 +145,22 @@ public sealed class SourceCopiesTests(ApiFactory api) : IClassFixture<ApiFactory
             .ReadJsonAsync(HttpStatusCode.Created);
 
         Assert.DoesNotContain(t.Agency, Ids(await CopiesAsync(t.Copy)));
+    }
+
+    [Fact]
+    public async Task Sources_stored_before_fingerprints_were_kept_get_theirs_at_the_next_start()
+    {
+        var t = await TrioAsync();
+        await using (var connection = await api.Db.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("delete from source_fingerprints where source_id = any(@ids)", new { ids = new[] { t.Agency, t.Copy } });
+        }
+        Assert.DoesNotContain(t.Agency, Ids(await CopiesAsync(t.Copy)));
+
+        Assert.True(await SourceFingerprints.BackfillAsync(api.Db, NullLogger.Instance, CancellationToken.None) >= 2);
+
+        Assert.Contains(t.Agency, Ids(await CopiesAsync(t.Copy)));
+        Assert.Equal(0, await SourceFingerprints.BackfillAsync(api.Db, NullLogger.Instance, CancellationToken.None));
     }
 
     [Theory]
