@@ -1,5 +1,6 @@
 -- Whether two comparable claims state the same thing: quantities whose ranges meet (in one unit); dates whose
--- constraints on the moment meet ("in September 2025" meets "by September 2025"), or, for a due date (a deadline),
+-- constraints on the moment meet ("in September 2025" meets "by September 2025") or that name one moment in two time
+-- zones (claims_same_moment), or, for a due date (a deadline),
 -- the same day due ("by 2026" and "by the end of 2026" are both due on 31 December 2026); the same stance on the same
 -- proposition; the same text; or both none.
 create or replace function claims_agree(x claims, y claims) returns boolean
@@ -10,7 +11,7 @@ language sql stable parallel safe as $$
         when x.value_kind = 'time' and y.value_kind = 'time'
             then case when (select p.time_semantics from properties p where p.id = x.property_id) = 'due'
                       then upper(x.time_range) = upper(y.time_range)
-                      else x.time_constraint && y.time_constraint end
+                      else x.time_constraint && y.time_constraint or claims_same_moment(x, y) end
         when x.value_kind = 'stance' and y.value_kind = 'stance'
             then lower(btrim(x.proposition)) = lower(btrim(y.proposition)) and x.stance = y.stance
         when x.value_kind = 'text' and y.value_kind = 'text'

@@ -27,7 +27,7 @@ language sql stable as $$
         where x.id = any(ids) and x.value_kind = 'quantity'
         union all
         -- time, a moment: what the two say of the moment cannot both hold ("on 29 August" and "in September"; "by June"
-        -- and "in September")
+        -- and "in September"), unless their times of day and zones make them one moment (claims_same_moment)
         select x.id, y.id, 'time'
         from claims x cross join lateral (
             select y.id from claims y
@@ -36,6 +36,7 @@ language sql stable as $$
               and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
               and (y.time_constraint << x.time_constraint or y.time_constraint >> x.time_constraint)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and not claims_same_moment(x, y)
               and claims_comparable(x, y)
             offset 0
         ) y
