@@ -228,6 +228,28 @@ public sealed class ReconciledTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(JsonValueKind.Null, other.GetProperty("reconciledHref").ValueKind);
     }
 
+    [Fact]
+    public async Task The_answer_is_not_modified_until_a_claim_changes_it()
+    {
+        var world = await World.CreateAsync(api);
+        var first = await ReportAsync(world.Curator, "(Invented) The US has 2,500 troops in Iraq.", "2024-09-20", "Invented Clarion");
+        var second = await ReportAsync(world.Curator, "(Invented) Officials said 3,000 troops.", "2024-09-21", "Invented Monitor");
+        await world.CreateClaimAsync(Troops(first, "2,500 troops", 2500));
+        var url = $"/reconciled?subject={world.SubjectId}&property=troop_count&from=2024-09&to=2024-09";
+        var read = await api.CreateClient().GetAsync(url);
+        var tag = read.Headers.ETag!.Tag;
+
+        var again = new HttpRequestMessage(HttpMethod.Get, url);
+        again.Headers.TryAddWithoutValidation("If-None-Match", tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await api.CreateClient().SendAsync(again)).StatusCode);
+
+        await world.CreateClaimAsync(Troops(second, "3,000 troops", 3000));
+        var after = new HttpRequestMessage(HttpMethod.Get, url);
+        after.Headers.TryAddWithoutValidation("If-None-Match", tag);
+        var changed = await (await api.CreateClient().SendAsync(after)).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(3000m, Amount(changed.GetProperty("highest")));
+    }
+
     [Theory]
     [InlineData("subject=No%20such%20subject%20{unique}&property=troop_count", HttpStatusCode.BadRequest, "subject")]
     [InlineData("property=troop_count", HttpStatusCode.BadRequest, "subject")]
