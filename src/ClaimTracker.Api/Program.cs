@@ -6,6 +6,7 @@ using ClaimTracker.Api.Health;
 using ClaimTracker.Api.Imports;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Passages;
+using ClaimTracker.Api.Reconciled;
 using ClaimTracker.Api.Seeds;
 using ClaimTracker.Api.Sources;
 using ClaimTracker.Api.Subjects;
@@ -61,6 +62,7 @@ app.MapClaims();
 app.MapConflicts();
 app.MapTimeline();
 app.MapFigures();
+app.MapReconciled();
 app.MapChanges();
 app.MapImport();
 

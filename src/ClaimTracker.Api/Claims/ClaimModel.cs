@@ -240,6 +240,8 @@ public sealed record EvidenceView(
 /// <param name="Attribution">The voices the claim comes through, outermost first; the last is the asserter. Empty for the source's own voice.</param>
 /// <param name="PartOf">The claim this one is a part of (a breakdown), if any.</param>
 /// <param name="Snippet">On GET /claims with q only: the passage the search matched, its matching words marked; absent otherwise.</param>
+/// <param name="ReconciledHref">For a quantity claim, what the reports say the figure is for its subject and property over its as-of
+/// period: GET /reconciled?subject={subject id}&amp;property={key}&amp;from=...&amp;to=... (an open end is left out); null for other claims.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -269,7 +271,8 @@ public sealed record ClaimDetail(
     VoiceView[]? Attribution = null,
     long? PartOf = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    Snippet? Snippet = null)
+    Snippet? Snippet = null,
+    string? ReconciledHref = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public string ETag => $"\"v{Version}\"";
@@ -278,6 +281,30 @@ public sealed record ClaimDetail(
     public const int EmbeddedConflicts = 20;
 
     public static string ConflictsOf(long id) => $"/conflicts?claim={id}";
+
+    /// <summary>The reconciled figure of a quantity claim's subject and property over its as-of period; null for other claims.</summary>
+    public static string? ReconciledOf(long subjectId, ClaimProperty property, ValueKind kind, AsOfView? asOf)
+    {
+        if (kind != ValueKind.Quantity || property.ValueType != PropertyType.Quantity) return null;
+        var (from, to) = Period(asOf?.Start, asOf?.End);
+        return $"/reconciled?subject={subjectId}&property={Uri.EscapeDataString(property.Key)}"
+            + (from is null ? "" : "&from=" + from) + (to is null ? "" : "&to=" + to);
+    }
+
+    // The period written as briefly as it reads the same: a whole year as YYYY, a whole month as YYYY-MM, else days.
+    private static (string? From, string? To) Period(DateOnly? start, DateOnly? end)
+    {
+        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (start is { } s && end is { } e)
+        {
+            if (s.Day == 1 && e.AddDays(1).Day == 1)
+            {
+                if (s.Month == 1 && e.Month == 12) return (s.ToString("yyyy", CultureInfo.InvariantCulture), e.ToString("yyyy", CultureInfo.InvariantCulture));
+                return (s.ToString("yyyy-MM", CultureInfo.InvariantCulture), e.ToString("yyyy-MM", CultureInfo.InvariantCulture));
+            }
+        }
+        return (start is { } a ? Day(a) : null, end is { } b ? Day(b) : null);
+    }
 
     /// <summary>A stored snapshot as answers give a claim now: written before the conflicts were bounded, it may list them all.</summary>
     public ClaimDetail Bounded()
@@ -288,6 +315,7 @@ public sealed record ClaimDetail(
             Conflicts = conflicts.Length > EmbeddedConflicts ? conflicts[..EmbeddedConflicts] : conflicts,
             ConflictCount = Math.Max(ConflictCount, conflicts.Length),
             ConflictsHref = ConflictsOf(Id),
+            ReconciledHref = ReconciledOf(Subject.Id, Property, Value.Kind, AsOf),
         };
     }
 }

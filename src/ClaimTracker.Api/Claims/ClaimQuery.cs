@@ -200,6 +200,7 @@ internal sealed class ClaimRow
         var value = Value;
         var valid = Valid;
         var evidence = JsonSerializer.Deserialize<EvidenceJson[]>(Evidence, JsonSerializerOptions.Web) ?? [];
+        var asOf = AsOfBasis is { } basis ? new AsOfView(AsOfStart, AsOfEnd?.AddDays(-1), DbEnum.Parse<AsOfBasis>(basis)) : null;
         return new ClaimDetail(
             Id,
             ClaimText.Describe(SubjectName, property, value, valid, AssertedByName),
@@ -225,8 +226,9 @@ internal sealed class ClaimRow
             null,
             NeedsReview,
             CreatedBy, CreatedAt, UpdatedBy, UpdatedAt,
-            AsOfBasis is { } basis ? new AsOfView(AsOfStart, AsOfEnd?.AddDays(-1), DbEnum.Parse<AsOfBasis>(basis)) : null,
+            asOf,
             Voices,
-            PartOf);
+            PartOf,
+            ReconciledHref: ClaimDetail.ReconciledOf(SubjectId, property, value.Kind, asOf));
     }
 }

@@ -1,6 +1,7 @@
 // Pieces several views share: a passage in its context, a source line, badges, the claim card.
-import { h, link, pageUrl } from './dom.js';
-import { asOfText, asserter, describeValue, partialDate, plural, ruleWords, scopeWords, validTimeText } from './format.js';
+import { get, problemView } from './api.js';
+import { fill, h, link, pageUrl } from './dom.js';
+import { asOfText, asserter, describeValue, num, partialDate, plural, ruleWords, scopeWords, validTimeText } from './format.js';
 
 export const readerUrl = (sourceId, extra = {}) => pageUrl({ view: 'reader', source: sourceId, ...extra });
 export const conflictUrl = id => pageUrl({ view: 'conflicts', conflict: id });
@@ -125,6 +126,7 @@ export function claimCard(claim, context = {}) {
       claim.location ? [h('dt', null, 'Where'), h('dd', null, claim.location)] : null,
       h('dt', null, 'Status'), h('dd', null, `${claim.status}, rank ${claim.rank}`)),
     corroboration ? corroborationBlock(claim, corroboration) : null,
+    claim.reconciledHref ? reconciledBlock(claim.reconciledHref) : null,
     claim.conflicts.length ? conflictsBlock(claim, others) : null,
     otherEvidence.length
       ? h('section', { class: 'card-section' },
@@ -164,6 +166,53 @@ function corroborationBlock(claim, c) {
         h('span', { class: 'agree-sources' }, ' in ', a.sources.map((s, i) => [i ? '; ' : '', sourceLine(s, { claimId: a.claimId })])))))
       : h('p', { class: 'muted' }, 'No other claim agrees with it yet.'),
     c.agreeingCount > c.agreeing.length ? h('p', { class: 'muted' }, `and ${plural(c.agreeingCount - c.agreeing.length, 'more agreeing claim')}`) : null);
+}
+
+/**
+ * What the reports say the figure is, for the claim's subject and property over its as-of period (GET /reconciled):
+ * the lowest and highest figure reported and the one most independent voices support, each with its passages. Read
+ * when the card is shown; the card does not wait for it.
+ */
+function reconciledBlock(href) {
+  const body = h('div', { class: 'reconciled-body' }, h('p', { class: 'loading' }, 'Weighing the reports…'));
+  get(href).then(r => fill(body, reconciledView(r)), e => fill(body, problemView(e)));
+  return h('section', { class: 'card-section reconciled', 'aria-label': 'Reconciled figure' },
+    h('h4', null, 'Reconciled figure'), body);
+}
+
+function reconciledView(r) {
+  if (!r.consensus) return h('p', { class: 'muted' }, 'No report in this period states a figure.');
+  const unit = r.unit ? ` ${r.unit}` : '';
+  const { from, to } = r.period;
+  const period = from && from === to ? ` · ${from}` : from || to ? ` · ${from || '…'} to ${to || '…'}` : '';
+  const c = r.consensus;
+  return [
+    h('p', { class: 'muted reconciled-over' },
+      `Over ${plural(r.claimCount, 'claim')} in ${plural(r.voiceCount, 'independent voice')}${period}`),
+    h('dl', { class: 'facts reconciled-figures' },
+      reconciledRow('Lowest', 'lowest', r.lowest, unit, 'stating it'),
+      reconciledRow('Highest', 'highest', r.highest, unit, 'stating it'),
+      reconciledRow('Consensus', 'consensus', c, unit, 'supporting it')),
+    c.tied
+      ? h('p', { class: 'reconciled-tie' }, h('strong', null, 'A tie: '),
+        `as many voices support ${c.ties.map(t => `${num(t.amount)}${unit}`).join(', ')}${c.tieCount > c.ties.length ? ', …' : ''}; the reports do not settle on one figure.`)
+      : null,
+  ];
+}
+
+function reconciledRow(label, role, figure, unit, how) {
+  return [
+    h('dt', null, label),
+    h('dd', { class: `reconciled-${role}` },
+      h('strong', { class: 'reconciled-amount' }, `${num(figure.amount)}${unit}`),
+      h('span', { class: 'reconciled-voices' }, ` · ${plural(figure.voiceCount, 'independent voice')} ${how}`),
+      h('details', { class: 'reconciled-passages' },
+        h('summary', null, plural(figure.passageCount, 'passage')),
+        h('ul', { class: 'plain-list' }, figure.passages.map(p => h('li', { class: 'reconciled-passage', dataset: { claimId: p.claimId } },
+          h('strong', null, p.voice), p.how === 'admits' ? ` (${describeValue(p.value).main} allows it)` : '', ': ',
+          h('q', { class: 'quote-exact' }, p.exact), ' ', sourceLine(p.source, { passageId: p.passageId })))),
+        figure.passageCount > figure.passages.length ? h('p', { class: 'muted' }, `and ${plural(figure.passageCount - figure.passages.length, 'more passage')}`) : null)),
+  ];
 }
 
 function conflictsBlock(claim, others) {

@@ -1,0 +1,14 @@
+using ClaimTracker.Api.Infrastructure;
+
+namespace ClaimTracker.Api.Reconciled;
+
+public static class ReconciledEndpoints
+{
+    public static void MapReconciled(this IEndpointRouteBuilder routes) =>
+        routes.MapGroup("/reconciled").WithTags("Figures").WithValidation().WithConditionalReads()
+            .MapGet("/", GetReconciled.Handle)
+            .WithName("GetReconciled")
+            .ProducesProblems(422)
+            .WithSummary("What the reports say a figure is, for one subject, property and period")
+            .WithDescription("Over the quantity claims of one subject and property whose as-of time (their valid time, else when it was said, else the report's date) overlaps the period: the lowest and the highest figure reported, and the consensus, the reported figure that the most independent voices support (a voice supports a figure when one of its claims states it, exactly or as a hedge's amount, or its bounded range admits it). Independence is that of corroboration: a claim counts once for its original speaker, a wire copy for the wire. Claims retracted, deprecated, without a supporting passage, or parts of a breakdown are left out. When several figures have the same top count the answer says so (tied, ties) rather than pick one silently. Each figure comes with its voices and passages, the first 20 of each with their counts.");
+}
