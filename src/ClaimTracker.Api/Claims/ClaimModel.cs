@@ -240,8 +240,9 @@ public sealed record EvidenceView(
 /// <param name="Attribution">The voices the claim comes through, outermost first; the last is the asserter. Empty for the source's own voice.</param>
 /// <param name="PartOf">The claim this one is a part of (a breakdown), if any.</param>
 /// <param name="Snippet">On GET /claims with q only: the passage the search matched, its matching words marked; absent otherwise.</param>
-/// <param name="ReconciledHref">For a quantity claim, what the reports say the figure is for its subject and property over its as-of
-/// period: GET /reconciled?subject={subject id}&amp;property={key}&amp;from=...&amp;to=... (an open end is left out); null for other claims.</param>
+/// <param name="ReconciledHref">For a quantity claim, what the reports say the figure is for its subject and property over the months
+/// of its as-of period: GET /reconciled?subject={subject id}&amp;property={key}&amp;from=...&amp;to=... (an open end is left out); null
+/// for other claims.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -291,19 +292,16 @@ public sealed record ClaimDetail(
             + (from is null ? "" : "&from=" + from) + (to is null ? "" : "&to=" + to);
     }
 
-    // The period written as briefly as it reads the same: a whole year as YYYY, a whole month as YYYY-MM, else days.
+    // The months the as-of period falls in (a whole year as YYYY): a count as of one day is weighed with the month's
+    // other counts, as the comparison window of a changing value (31 days by default) weighs them.
     private static (string? From, string? To) Period(DateOnly? start, DateOnly? end)
     {
-        static string Day(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        if (start is { } s && end is { } e)
+        static string Month(DateOnly d) => d.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        if (start is { } s && end is { } e && s.Day == 1 && s.Month == 1 && e.Month == 12 && e.Day == 31)
         {
-            if (s.Day == 1 && e.AddDays(1).Day == 1)
-            {
-                if (s.Month == 1 && e.Month == 12) return (s.ToString("yyyy", CultureInfo.InvariantCulture), e.ToString("yyyy", CultureInfo.InvariantCulture));
-                return (s.ToString("yyyy-MM", CultureInfo.InvariantCulture), e.ToString("yyyy-MM", CultureInfo.InvariantCulture));
-            }
+            return (s.ToString("yyyy", CultureInfo.InvariantCulture), e.ToString("yyyy", CultureInfo.InvariantCulture));
         }
-        return (start is { } a ? Day(a) : null, end is { } b ? Day(b) : null);
+        return (start is { } a ? Month(a) : null, end is { } b ? Month(b) : null);
     }
 
     /// <summary>A stored snapshot as answers give a claim now: written before the conflicts were bounded, it may list them all.</summary>

@@ -224,6 +224,11 @@ public sealed class ReconciledTests(ApiFactory api) : IClassFixture<ApiFactory>
         var answer = await api.CreateClient().GetJsonAsync(href!);
         Assert.Equal([count], ClaimsOf(answer.GetProperty("consensus")));
 
+        // A count with no valid time holds as of its report's day, and is weighed with that month's counts.
+        var undated = await world.CreateClaimAsync(("validAt", null), ("value", new { kind = "quantity", amount = 2500, unit = "troops" }),
+            ("evidence", new[] { new { sourceId = report.Id, exact = "2,500 troops" } }));
+        Assert.Equal($"/reconciled?subject={world.SubjectId}&property=troop_count&from=2024-09&to=2024-09", undated.GetProperty("reconciledHref").GetString());
+
         var other = await api.CreateClient().GetJsonAsync($"/claims/{deadline}");
         Assert.Equal(JsonValueKind.Null, other.GetProperty("reconciledHref").ValueKind);
     }
