@@ -5,24 +5,25 @@
 create or replace function agreeing_claims(claim bigint) returns table (id bigint)
 language sql stable as $$
     select y.id
-    from claims x cross join lateral (
+    from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+    cross join lateral (
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'quantity' and y.value_kind = 'quantity'
-          and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.value_range && x.value_range
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'time' and y.value_kind = 'time'
-          and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.time_constraint && x.time_constraint
         union all
         -- one moment in two zones: the days differ by one at most
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'time' and y.value_kind = 'time' and x.time_of_day is not null and y.time_of_day is not null
-          and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.time_constraint && daterange(lower(x.time_constraint) - 1, upper(x.time_constraint) + 1)
           and not (y.time_constraint && x.time_constraint)
           and claims_same_moment(x, y)

@@ -5,7 +5,9 @@
 -- the two may be compared at all. A per-claim index seek however many claims are given: a hash join over a whole group
 -- would compare every pair in it, so each seek is a LATERAL subquery kept apart by OFFSET 0. Valid times are tested
 -- inline before claims_comparable: that function is not inlined (it reads the property), and the cheap test spares it
--- the neighbours that the as-of window lets through (a figure for 1999 sees the figures for 1998 and 2000).
+-- the neighbours that the as-of window lets through (a figure for 1999 sees the figures for 1998 and 2000). A claim's
+-- as-of window is computed once (the xw lateral) and handed to its seek as a value, so the GiST index on as_of can use
+-- it and no candidate calls as_of_window again.
 drop function if exists conflicting_pairs(bigint[]);
 create function conflicting_pairs(ids bigint[])
 returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty text, certainty_reason text)
@@ -13,11 +15,12 @@ language sql stable as $$
     with found as (
         -- quantity: the other range lies wholly below or wholly above this one (in one unit)
         select x.id as xid, y.id as yid, 'quantity' as rule
-        from claims x cross join lateral (
+        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
               and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
@@ -29,11 +32,12 @@ language sql stable as $$
         -- time, a moment: what the two say of the moment cannot both hold ("on 29 August" and "in September"; "by June"
         -- and "in September"), unless their times of day and zones make them one moment (claims_same_moment)
         select x.id, y.id, 'time'
-        from claims x cross join lateral (
+        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'time'
-              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and (y.time_constraint << x.time_constraint or y.time_constraint >> x.time_constraint)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and not claims_same_moment(x, y)
@@ -107,11 +111,12 @@ language sql stable as $$
         -- (for counts: properties whose figures are never negative)
         select x.id, y.id, 'exceeds_broader'
         from claims x join subjects s on s.id = x.subject_id
+        cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
             select y.id from claims y
             where y.subject_id = s.broader_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range << x.value_range
               and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
@@ -122,11 +127,14 @@ language sql stable as $$
           and (select p.non_negative from properties p where p.id = x.property_id)
         union all
         select y.id, x.id, 'exceeds_broader'
-        from claims x cross join lateral (
-            select y.id from subjects n join claims y on y.subject_id = n.id
-            where n.broader_id = x.subject_id and y.property_id = x.property_id
+        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        join subjects n on n.broader_id = x.subject_id
+        -- one seek per narrower subject: a seek on the property alone would walk every subject's figures for it
+        cross join lateral (
+            select y.id from claims y
+            where y.subject_id = n.id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.as_of, '(,)'::daterange) && as_of_window(x.as_of, x.property_id)
+              and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range >> x.value_range
               and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
