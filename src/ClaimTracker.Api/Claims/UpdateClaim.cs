@@ -46,6 +46,14 @@ public sealed record ClaimPatch(JsonObject Changes, string? Reason)
             {
                 if (given is not JsonValue value || !value.TryGetValue(out reason)) throw new JsonException("reason must be a string.", "$.reason", null, null);
             }
+            // A merge patch's null clears a member; these always have a value, so null would reset them to a default unasked.
+            foreach (var key in (string[])["status", "rank", "property", "value"])
+            {
+                if (body.TryGetPropertyValue(key, out var member) && member is null)
+                {
+                    throw new JsonException($"{key} cannot be cleared: it always has a value. Send the new one, or leave {key} out to keep it.", $"$.{key}", null, null);
+                }
+            }
             return new ClaimPatch(body, reason);
         }
 

@@ -187,16 +187,17 @@ public static class GetReconciled
         var (from, to) = (query.From?.Value, query.To?.Value);
         await using var connection = await db.OpenConnectionAsync(ct);
 
-        if (await SubjectLookup.ByReferenceAsync(connection, null, query.Subject!, ct) is not { } subject)
-        {
-            return Problems.BadParameter("subject", $"no subject has the id, name or alias \"{query.Subject}\".");
-        }
+        // The property first: a request naming a good subject and a bad property is refused for the property.
         var property = await connection.QuerySingleOrDefaultAsync<PropertyRow>(new CommandDefinition(
             "select id, key, label, value_type, unit from properties where key = @key", new { key = query.Property!.Trim() }, cancellationToken: ct));
         if (property is null) return Problems.BadParameter("property", $"no property has the key \"{query.Property}\".");
         if (property.ValueType != "quantity")
         {
             return Problems.Unprocessable("property", $"\"{property.Key}\" is a {property.ValueType} property; only a quantity property has figures to reconcile.");
+        }
+        if (await SubjectLookup.ByReferenceAsync(connection, null, query.Subject!, ct) is not { } subject)
+        {
+            return Problems.BadParameter("subject", $"no subject has the id, name or alias \"{query.Subject}\".");
         }
 
         // One snapshot for the figures and the claims they list, each planned for its own subject and property.

@@ -116,12 +116,9 @@ public static class SourceCopies
         if (id == other) return Problems.BadParameter("other", "must be another source than id: a source is not its own copy.");
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
-        // Both rows locked, in id order, so two confirmations of one pair in opposite directions cannot both pass.
-        var locked = (await connection.QueryAsync<(long Id, long? RepublishesSourceId)>(new CommandDefinition(
-            "select id, republishes_source_id from sources where id = any(@ids) order by id for update", new { ids = new[] { id, other } }, tx, cancellationToken: ct)))
-            .ToDictionary(r => r.Id, r => r.RepublishesSourceId);
-        if (!locked.TryGetValue(id, out var current)) return Problems.NotFound("Source", id);
-        if (!locked.TryGetValue(other, out var others)) return Problems.NotFound("Source", other);
+        var (pair, missing) = await LockPairAsync(connection, tx, id, other, ct);
+        if (missing is not null) return missing;
+        var (current, others) = pair!.Value;
         if (current is { } stated && stated != other)
         {
             return Problems.Conflict("Source already republishes another.",
@@ -150,12 +147,10 @@ public static class SourceCopies
         if (id == other) return Problems.BadParameter("other", "must be another source than id.");
         await using var write = await Write.BeginAsync(http, db, ct);
         var (connection, tx) = (write.Connection, write.Transaction);
-        var found = (await connection.QueryAsync<(long Id, long? RepublishesSourceId)>(new CommandDefinition(
-            "select id, republishes_source_id from sources where id = any(@ids) order by id for update", new { ids = new[] { id, other } }, tx, cancellationToken: ct)))
-            .ToDictionary(r => r.Id, r => r.RepublishesSourceId);
-        if (!found.ContainsKey(id)) return Problems.NotFound("Source", id);
-        if (!found.ContainsKey(other)) return Problems.NotFound("Source", other);
-        if (found[id] == other || found[other] == id)
+        var (pair, missing) = await LockPairAsync(connection, tx, id, other, ct);
+        if (missing is not null) return missing;
+        var (current, others) = pair!.Value;
+        if (current == other || others == id)
         {
             return Problems.Conflict("The copy is confirmed.", $"One of sources {id} and {other} republishes the other; a confirmed copy is not dismissed.");
         }
@@ -166,6 +161,21 @@ public static class SourceCopies
             """, new { id, other, reason = request?.Reason, curator = write.CuratorId }, tx, cancellationToken: ct));
         var proposal = await PairAsync(connection, tx, id, other, ct);
         return await write.CommitAsync(TypedResults.Ok(proposal), ct);
+    }
+
+    /// <summary>
+    /// Locks both sources, in id order (two decisions on one pair, in opposite directions, take turns), and gives what
+    /// each republishes; or the 404 of the one that does not exist.
+    /// </summary>
+    private static async Task<((long? Id, long? Other)? Pair, ProblemHttpResult? Missing)> LockPairAsync(
+        NpgsqlConnection connection, NpgsqlTransaction tx, long id, long other, CancellationToken ct)
+    {
+        var locked = (await connection.QueryAsync<(long Id, long? RepublishesSourceId)>(new CommandDefinition(
+            "select id, republishes_source_id from sources where id = any(@ids) order by id for update", new { ids = new[] { id, other } }, tx, cancellationToken: ct)))
+            .ToDictionary(r => r.Id, r => r.RepublishesSourceId);
+        if (!locked.TryGetValue(id, out var mine)) return (null, Problems.NotFound("Source", id));
+        if (!locked.TryGetValue(other, out var theirs)) return (null, Problems.NotFound("Source", other));
+        return ((mine, theirs), null);
     }
 
     private static async Task<bool> ExistsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long id, CancellationToken ct) =>

@@ -18,10 +18,12 @@ public static class ListSuggestions
         [FromQuery(Name = "state")] Param<SuggestionState>? stateParam,
         [FromQuery(Name = "kind")] Param<SuggestionType>? kindParam,
         [FromQuery(Name = "preview")] Param<bool>? previewParam,
-        NpgsqlDataSource db, CancellationToken ct)
+        NpgsqlDataSource db, CancellationToken ct) =>
+        await AgainOnSerializationFailureAsync(() => ListAsync(idParam.Value, revisionParam?.Value, stateParam, kindParam, previewParam, db, ct));
+
+    private static async Task<Results<Ok<SuggestionList>, ProblemHttpResult>> ListAsync(long id, int? revision,
+        Param<SuggestionState>? stateParam, Param<SuggestionType>? kindParam, Param<bool>? previewParam, NpgsqlDataSource db, CancellationToken ct)
     {
-        var id = idParam.Value;
-        var revision = revisionParam?.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         // One transaction, so that the text, the subjects and the claims are read at one moment; never committed.
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
@@ -41,10 +43,11 @@ public static class ListSuggestions
     public static async Task<Results<Ok<SuggestionView>, ProblemHttpResult>> Get(
         [FromRoute(Name = "id")] Param<long> idParam,
         [FromRoute(Name = "suggestion")] Param<SuggestionId> suggestionParam,
-        NpgsqlDataSource db, CancellationToken ct)
+        NpgsqlDataSource db, CancellationToken ct) =>
+        await AgainOnSerializationFailureAsync(() => GetAsync(idParam.Value, suggestionParam.Value, db, ct));
+
+    private static async Task<Results<Ok<SuggestionView>, ProblemHttpResult>> GetAsync(long id, SuggestionId suggestion, NpgsqlDataSource db, CancellationToken ct)
     {
-        var id = idParam.Value;
-        var suggestion = suggestionParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var computed = await SourceSuggestions.ComputeAsync(connection, tx, id, suggestion.Revision, ct);
@@ -52,6 +55,25 @@ public static class ListSuggestions
         var view = computed.Items.FirstOrDefault(s => s.Id == suggestion.ToString());
         if (view is null) return UnknownSuggestion(id, suggestion);
         return TypedResults.Ok((await SuggestionPreviews.PreviewAsync(connection, tx, computed, [view], ct))[0]);
+    }
+
+    /// <summary>
+    /// Runs a read again (up to three times) when PostgreSQL refuses it as a serialization failure: a preview writes the
+    /// proposed claim under repeatable read and rolls it back, and a write committed meanwhile on a row it writes too
+    /// (a passage at the same span) refuses it. Nothing was kept, so the read simply starts over on a fresh snapshot.
+    /// </summary>
+    private static async Task<T> AgainOnSerializationFailureAsync<T>(Func<Task<T>> read)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await read();
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure && attempt < 3)
+            {
+            }
+        }
     }
 
     internal static async Task<ProblemHttpResult> NotFoundAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long id, int? revision, CancellationToken ct) =>

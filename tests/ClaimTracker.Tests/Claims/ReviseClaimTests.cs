@@ -87,6 +87,10 @@ public sealed class ReviseClaimTests(ApiFactory api) : IClassFixture<ApiFactory>
     [InlineData("""{"reason":"r","validFrom":"2024-02-30"}""", "validFrom")]
     // Two members of one valid time in one patch: the wrong-typed one is judged, not dropped by its sibling.
     [InlineData("""{"reason":"r","validFrom":true,"validTo":"2003"}""", "validFrom")]
+    // A merge patch's null clears a member: status and rank always have one, so null would be a silent reset to the default.
+    [InlineData("""{"reason":"r","status":null}""", "status")]
+    [InlineData("""{"reason":"r","rank":null}""", "rank")]
+    [InlineData("""{"reason":"r","value":null}""", "value")]
     [InlineData("""{"reason":"r","note":"ab\u0000cd"}""", "note")]
     [InlineData("""{"reason":"r","note":"ab\ud800cd"}""", "note")]
     [InlineData("""{"reason":"r","evidence":[]}""", "evidence")]

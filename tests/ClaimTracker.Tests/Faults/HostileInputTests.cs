@@ -259,7 +259,7 @@ public sealed class HostileInputTests(ApiFactory api) : IClassFixture<ApiFactory
     }
 
     /// <summary>Values for required parameters other than the one under test.</summary>
-    private static readonly Dictionary<string, string> Required = new() { ["format"] = "ndjson", ["value"] = "2%2C500" };
+    private static readonly Dictionary<string, string> Required = new() { ["format"] = "ndjson", ["value"] = "2%2C500", ["subject"] = "1", ["property"] = "troop_count" };
 
     /// <summary>An existing resource of each kind, for the path parameters not under test.</summary>
     private async Task<Dictionary<string, string>> TargetsAsync()

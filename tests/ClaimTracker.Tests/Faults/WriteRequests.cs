@@ -21,7 +21,7 @@ public static class WriteRequests
         "CreateSource", "AddSourceRevision", "CreatePassage", "CreateSubject", "AddSubjectAlias", "RemoveSubjectAlias", "UpdateSubject",
         "CreateProperty", "UpdateProperty", "CreateClaim", "UpdateClaim",
         "RetractClaim", "AddClaimEvidence", "UpdateConflict", "LinkContradiction", "Import",
-        "AcceptSuggestions", "DismissSuggestions", "ImportAnnotations",
+        "AcceptSuggestions", "DismissSuggestions", "ImportAnnotations", "ConfirmSourceCopy", "DismissSourceCopy",
     ];
 
     public static async Task<WriteRequest> BuildAsync(string operationId, ApiFactory api)
@@ -151,6 +151,19 @@ public static class WriteRequests
                     type = "Annotation",
                     target = new { source = "https://news.example/invented", selector = new { type = "TextQuoteSelector", exact = "Seven US troops were wounded" } },
                 });
+            }
+            case "ConfirmSourceCopy":
+            case "DismissSourceCopy":
+            {
+                // The invented agency story and its newspaper copy of the copy-detection tests.
+                var curator = await api.CuratorClientAsync();
+                var original = (await curator.CreateSourceAsync(Samples.Source(body: Sources.SourceCopiesTests.Agency + $" [{u}]", published: "2025-03-10")))
+                    .GetProperty("id").GetInt64();
+                var copy = (await curator.CreateSourceAsync(Samples.Source(body: Sources.SourceCopiesTests.Copy + $" [{u}]", published: "2025-03-11")))
+                    .GetProperty("id").GetInt64();
+                return operationId == "ConfirmSourceCopy"
+                    ? Post(operationId, HttpStatusCode.OK, $"/sources/{copy}/copies/{original}/confirm", new { })
+                    : Post(operationId, HttpStatusCode.OK, $"/sources/{copy}/copies/{original}/dismiss", new { reason = "matrix" });
             }
             default:
                 throw new InvalidOperationException(

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using ClaimTracker.Tests.Infrastructure;
+using Dapper;
 
 namespace ClaimTracker.Tests.Suggestions;
 
@@ -315,6 +316,42 @@ public sealed class SuggestionsApiTests(ApiFactory api) : IClassFixture<ApiFacto
         var list = await ListAsync(api.CreateClient(), a.SourceId);
         Assert.Equal(0, list.GetProperty("items").GetArrayLength());
         Assert.Equal(0, list.GetProperty("counts").GetProperty("open").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_preview_that_meets_a_passage_stored_meanwhile_at_its_span_starts_over_instead_of_answering_503()
+    {
+        var a = await ArticleAsync();
+        var troops = Find(await ListAsync(api.CreateClient(), a.SourceId), "quantity", "about 2,500");
+        var passage = troops.GetProperty("passage");
+
+        // Another write, not committed yet, stores a passage at the suggestion's span.
+        await using var side = await api.Db.OpenConnectionAsync();
+        await using var tx = await side.BeginTransactionAsync();
+        await side.ExecuteAsync("""
+            insert into passages (source_id, revision_id, start_offset, end_offset, exact, prefix, suffix, created_by)
+            select r.source_id, r.id, @start, @end, @exact, '', '', (select id from curators order by id limit 1)
+            from source_revisions r where r.source_id = @source order by r.number desc limit 1
+            """, new { source = a.SourceId, start = passage.GetProperty("start").GetInt32(), end = passage.GetProperty("end").GetInt32(),
+                       exact = passage.GetProperty("text").GetString() }, tx);
+
+        // The preview takes its snapshot, then waits on that passage's key; the write commits while it waits, so the
+        // preview's snapshot cannot see the passage its insert now meets: a serialization failure, met by starting over.
+        var preview = api.CreateClient().GetAsync($"/sources/{a.SourceId}/suggestions/{troops.GetProperty("id").GetString()}");
+        await using (var watcher = await api.Db.OpenConnectionAsync())
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!await watcher.ExecuteScalarAsync<bool>(
+                       "select exists (select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock')"))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !preview.IsCompleted, "the preview never waited on the passage");
+                await Task.Delay(50);
+            }
+        }
+        await tx.CommitAsync();
+
+        var view = await (await preview).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Equal(troops.GetProperty("id").GetString(), view.GetProperty("id").GetString());
     }
 
     [Fact]
