@@ -138,7 +138,7 @@ public sealed class RequestGenerator(OpenApiModel model, Gen gen, FuzzWorld worl
         if (schema.Pattern is { } pattern && !System.Text.RegularExpressions.Regex.IsMatch(text, pattern))
         {
             // A pattern's words (cursors, ETags) are rarely met by prose: a word of letters is, for the patterns here.
-            text = new[] { gen.Word(), "fuzz-" + gen.Int(10_000_000, 100_000_000).ToString(CultureInfo.InvariantCulture), "x" }
+            text = new[] { gen.Word(), "fuzz-" + gen.Int(10_000_000, 100_000_000).ToString(CultureInfo.InvariantCulture), gen.Pick("2024", "2024-09", "2024-09-18"), "x" }
                 .FirstOrDefault(t => System.Text.RegularExpressions.Regex.IsMatch(t, pattern)) ?? "x";
         }
         return text;

@@ -52,6 +52,7 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
         ["GetTimeline"] = Timeline,
         ["ListDeadlines"] = Deadlines,
         ["FindFigure"] = Figure,
+        ["GetReconciled"] = Reconciled,
         ["ListChanges"] = Changes,
         ["Import"] = Import,
     };
@@ -679,6 +680,19 @@ public sealed class ValidRequests(OpenApiModel model, Gen gen, FuzzWorld world, 
         d.SetQuery("value", gen.Pick("2500", "2,500", "2 500", "3000", "100", "0", "-1", "2500.25", S(gen.Int(0, 100_000))));
         if (gen.Chance(0.3)) d.SetQuery("unit", gen.Pick("troops", "people", "TROOPS"));
         if (gen.Chance(0.3)) d.SetQuery("property", gen.Pick(world.Properties.Values.Where(p => p.ValueType == "quantity").Select(p => p.Key).ToList()));
+        return Done(d);
+    }
+
+    private Task<Draft?> Reconciled(Draft d)
+    {
+        d.SetQuery("subject", SubjectReference());
+        d.SetQuery("property", gen.Pick(world.Properties.Values.Where(p => p.ValueType == "quantity").Select(p => p.Key).ToList()));
+        if (gen.Chance(0.5))
+        {
+            var (from, to) = gen.Period();
+            if (gen.Chance(0.7)) d.SetQuery("from", from);
+            if (gen.Chance(0.7)) d.SetQuery("to", to);
+        }
         return Done(d);
     }
 
