@@ -11,7 +11,8 @@ public static class DapperSetup
     public static void Configure()
     {
         if (Interlocked.Exchange(ref _done, 1) == 1) return;
-        // 0001-01-01 is a date like any other here, not minus infinity.
+        // 0001-01-01 is a date like any other here, not minus infinity. The runtimeconfig sets it first (Directory.Build.props);
+        // this covers a host built without it, if nothing has used Npgsql yet.
         AppContext.SetSwitch("Npgsql.DisableDateTimeInfinityConversions", true);
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         SqlMapper.AddTypeHandler(new DateOnlyHandler());

@@ -12,6 +12,19 @@ public sealed class DataSourceSettingsTests
         return new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
     }
 
+    [Theory]
+    [InlineData("ClaimTracker.Tests")]
+    [InlineData("ClaimTracker.Api")]
+    public void Every_host_starts_with_dates_of_year_one_kept_as_dates_not_minus_infinity(string host)
+    {
+        // Npgsql reads the switch once, at its first use: set at run time it comes too late for a process (such as this
+        // test run) that used Npgsql before any app started, and a published date of "0001" was then stored as -infinity.
+        var config = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, $"{host}.runtimeconfig.json")))!;
+        Assert.True(config["runtimeOptions"]?["configProperties"]?["Npgsql.DisableDateTimeInfinityConversions"]?.GetValue<bool>(),
+            $"{host}.runtimeconfig.json does not turn Npgsql's infinity conversions off");
+        if (host == "ClaimTracker.Tests") Assert.Equal("true", AppContext.GetData("Npgsql.DisableDateTimeInfinityConversions")?.ToString()?.ToLowerInvariant());
+    }
+
     [Fact]
     public void Unset_statements_are_prepared_after_their_second_use_with_a_statement_timeout()
     {
