@@ -1,4 +1,3 @@
-using System.Globalization;
 using ClaimTracker.Api.Infrastructure;
 using ClaimTracker.Api.Text;
 using Dapper;
@@ -228,16 +227,9 @@ public static class SourceCopies
         var (mine2, theirs2) = LongestSharedRun(texts[id], texts[r.SourceId]);
         var href = state == CopyState.Confirmed ? null
             : original == CopyOriginal.Other ? $"/sources/{id}/copies/{r.SourceId}/confirm" : $"/sources/{r.SourceId}/copies/{id}/confirm";
-        return new CopyProposal(r.SourceId, r.Title, r.Outlet, PublishedText(r.PublishedOn, r.PublishedPrecision), r.Shared,
+        return new CopyProposal(r.SourceId, r.Title, r.Outlet, PartialDate.FromDb(r.PublishedOn, r.PublishedPrecision)?.ToString(), r.Shared,
             Math.Round(r.Containment, 3), original, state, mine2, theirs2, href);
     }
-
-    private static string? PublishedText(DateOnly? on, string? precision) => on is not { } d ? null : precision switch
-    {
-        "year" => d.ToString("yyyy", CultureInfo.InvariantCulture),
-        "month" => d.ToString("yyyy-MM", CultureInfo.InvariantCulture),
-        _ => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-    };
 
     /// <summary>
     /// The longest run of words the two texts share (a fingerprint's run at least), found from the first place each run
