@@ -276,7 +276,9 @@ public sealed record ClaimDetail(
     string? ReconciledHref = null)
 {
     [System.Text.Json.Serialization.JsonIgnore]
-    public string ETag => $"\"v{Version}\"";
+    public string ETag => ETagOf(Version);
+
+    public static string ETagOf(int version) => $"\"v{version}\"";
 
     /// <summary>How many of a claim's conflicts its answers embed: one claim can be in thousands.</summary>
     public const int EmbeddedConflicts = 20;

@@ -213,8 +213,9 @@ public sealed class ConditionalReadTests(ApiFactory api) : IClassFixture<ApiFact
 
         await using var side = await api.Db.OpenConnectionAsync();
         await using var tx = await side.BeginTransactionAsync();
-        // The claim's evidence and every source are locked against any read: a 304 still comes, the answer waits.
-        await side.ExecuteAsync("lock table claim_evidence, sources in access exclusive mode", transaction: tx);
+        // The claim's evidence, every source and the kept answers are locked against any read: a 304 still comes, the
+        // answer waits.
+        await side.ExecuteAsync("lock table claim_evidence, sources, claim_documents in access exclusive mode", transaction: tx);
         var client = api.CreateClient();
         using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
         {
@@ -288,7 +289,7 @@ public sealed class ConditionalReadTests(ApiFactory api) : IClassFixture<ApiFact
                                 and g.tgname = t.tablename || '_count_change' and g.tgenabled <> 'D')
             order by 1
             """);
-        Assert.Equal(["api_keys", "change_counts", "idempotency_keys", "schema_migrations"], uncounted);
+        Assert.Equal(["api_keys", "change_counts", "claim_document_epoch", "claim_documents", "claim_group_epochs", "idempotency_keys", "schema_migrations"], uncounted);
     }
 
     [Fact]

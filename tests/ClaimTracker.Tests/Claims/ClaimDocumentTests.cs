@@ -1,0 +1,242 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ClaimTracker.Api.Claims;
+using ClaimTracker.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ClaimTracker.Tests.Claims;
+
+/// <summary>
+/// A claim's answer is kept ready (Claims/ClaimDocuments.cs): served as written while nothing it reads has changed, and
+/// built again after any write that touches its subject and property or what every answer shows. It is never stale.
+/// </summary>
+public sealed class ClaimDocumentTests(ApiFactory api, ITestOutputHelper output) : IClassFixture<ApiFactory>
+{
+    private JsonSerializerOptions JsonOptions =>
+        api.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+
+    private static long Id(JsonElement claim) => claim.GetProperty("id").GetInt64();
+
+    /// <summary>The answer built from the tables now, as the endpoint builds it when no document is current.</summary>
+    private async Task<string> FromScratchAsync(long id)
+    {
+        await using var connection = await api.Db.OpenConnectionAsync();
+        var claim = await ClaimQuery.LoadAsync(connection, null, id, default) ?? throw new InvalidOperationException($"no claim {id}");
+        var built = claim with { Corroboration = await Corroborations.ForAsync(connection, claim, default) };
+        return System.Text.Encoding.UTF8.GetString(ClaimDocuments.Serialize(built, JsonOptions));
+    }
+
+    private async Task<string> ReadAsync(long id)
+    {
+        var response = await api.CreateClient().GetAsync($"/claims/{id}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    /// <summary>The row version of the claim's document, or null when none is kept.</summary>
+    private async Task<string?> DocumentRowAsync(long id)
+    {
+        await using var connection = await api.Db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string?>("select xmin::text || '/' || ctid::text from claim_documents where claim_id = @id", new { id });
+    }
+
+    [Fact]
+    public async Task A_second_read_is_served_from_the_kept_document_and_a_write_in_its_group_builds_it_again()
+    {
+        var world = await World.CreateAsync(api);
+        var a = Id(await world.CreateClaimAsync());
+        var first = await ReadAsync(a);
+        await using (var connection = await api.Db.OpenConnectionAsync())
+        {
+            var kept = await connection.ExecuteScalarAsync<byte[]>("select body from claim_documents where claim_id = @a", new { a });
+            Assert.Equal(first, System.Text.Encoding.UTF8.GetString(kept!));
+
+            // Mark the kept document: the next read sends it as it is, without building the answer.
+            var marked = JsonNode.Parse(first)!;
+            marked["location"] = "kept document";
+            await connection.ExecuteAsync("update claim_documents set body = @body where claim_id = @a",
+                new { a, body = System.Text.Encoding.UTF8.GetBytes(marked.ToJsonString()) });
+        }
+        Assert.Equal("kept document", JsonNode.Parse(await ReadAsync(a))!["location"]!.GetValue<string>());
+
+        // Another report states the same figure: the group changed, so the answer is built again and counts it.
+        var b = Id(await world.CreateClaimAsync(("evidence", world.Evidence("Another official put the number at 2,500 exactly"))));
+        var again = JsonNode.Parse(await ReadAsync(a))!;
+        Assert.Null(again["location"]);
+        Assert.Equal(1, again["corroboration"]!["agreeingCount"]!.GetValue<int>());
+        Assert.Equal(b, again["corroboration"]!["agreeing"]![0]!["claimId"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_write_into_a_group_of_agreeing_claims_rewrites_none_of_their_documents()
+    {
+        var world = await World.CreateAsync(api);
+        var ids = new List<long>();
+        for (var n = 0; n < 25; n++) ids.Add(Id(await world.CreateClaimAsync(("note", $"report {n}"))));
+        foreach (var id in ids) await ReadAsync(id);
+        await using var connection = await api.Db.OpenConnectionAsync();
+        async Task<Dictionary<long, string>> Rows() => (await connection.QueryAsync<(long, string)>(
+            "select claim_id, xmin::text || '/' || ctid::text from claim_documents where claim_id = any(@ids)", new { ids })).ToDictionary(r => r.Item1, r => r.Item2);
+        async Task<long> Epoch() => await connection.ExecuteScalarAsync<long>(
+            "select epoch from claim_group_epochs where subject_id = @s and property_id = (select id from properties where key = 'troop_count')", new { s = world.SubjectId });
+        var before = await Rows();
+        var epoch = await Epoch();
+        Assert.Equal(25, before.Count);
+
+        await world.CreateClaimAsync(("note", "one more report"));
+
+        Assert.Equal(before, await Rows());
+        Assert.True(await Epoch() > epoch);
+        // Each is built again at its next read, and counts the new claim.
+        var read = JsonNode.Parse(await ReadAsync(ids[7]))!;
+        Assert.Equal(25, read["corroboration"]!["agreeingCount"]!.GetValue<int>());
+        Assert.Equal(await FromScratchAsync(ids[7]), read.ToJsonString(JsonOptions));
+        Assert.NotEqual(before[ids[7]], (await Rows())[ids[7]]);
+    }
+
+    [Fact]
+    public async Task A_change_to_a_name_every_answer_shows_is_seen_by_kept_answers_of_other_groups()
+    {
+        var world = await World.CreateAsync(api);
+        var asserted = Id(await world.CreateClaimAsync(("assertedBy", world.Asserter)));
+        await ReadAsync(asserted);
+        var asserterId = (await api.CreateClient().GetJsonAsync($"/subjects?name={Uri.EscapeDataString(world.Asserter)}"))
+            .GetProperty("items")[0].GetProperty("id").GetInt64();
+        var name = $"Renamed agency {Samples.Unique()}";
+
+        await (await world.Curator.PatchAsJsonAsync($"/subjects/{asserterId}", new { name })).ReadJsonAsync(HttpStatusCode.OK);
+
+        var read = await ReadAsync(asserted);
+        Assert.Equal(name, JsonNode.Parse(read)!["assertedBy"]!["name"]!.GetValue<string>());
+        Assert.Equal(await FromScratchAsync(asserted), read);
+    }
+
+    /// <summary>
+    /// Random writes of every kind a claim's answer reads (claims, revisions, retractions, evidence, aliases, source
+    /// revisions, names, conflict decisions); after each, every claim is read and compared with its answer built from
+    /// scratch. Every claim was read (so its document kept) before the write.
+    /// </summary>
+    [Fact]
+    public async Task Every_kept_answer_equals_the_answer_built_from_scratch_after_each_random_write()
+    {
+        var seed = Environment.TickCount;
+        output.WriteLine($"seed {seed}");
+        var random = new Random(seed);
+        var world = await World.CreateAsync(api);
+        var other = $"Test garrison {Samples.Unique()}";
+        var otherId = await world.Curator.CreateSubjectAsync(other);
+        var asserterId = (await api.CreateClient().GetJsonAsync($"/subjects?name={Uri.EscapeDataString(world.Asserter)}"))
+            .GetProperty("items")[0].GetProperty("id").GetInt64();
+        string[] sentences =
+        [
+            "the US has about 2,500 troops in Iraq", "Another official put the number at 2,500 exactly",
+            "A third said 3,000 US troops remained", "Seven US troops were wounded in a raid on August 29",
+        ];
+        object[] values =
+        [
+            new { kind = "quantity", amount = 2500, approximation = "approximate" }, new { kind = "quantity", amount = 2500 },
+            new { kind = "quantity", amount = 3000 }, new { kind = "quantity", lowerBound = 2000, upperBound = 3000 },
+        ];
+        var claims = new List<long>();
+        var body = World.Body;
+        var (kept, built) = (0, 0);
+
+        async Task<string> ETagAsync(long id) => (await api.CreateClient().GetAsync($"/claims/{id}")).Headers.ETag!.Tag;
+        HttpRequestMessage WithMatch(HttpMethod method, string url, string etag, object? content = null)
+        {
+            var request = new HttpRequestMessage(method, url);
+            if (content is not null) request.Content = JsonContent.Create(content);
+            request.Headers.TryAddWithoutValidation("If-Match", etag);
+            return request;
+        }
+        long Any() => claims[random.Next(claims.Count)];
+
+        for (var step = 0; step < 45; step++)
+        {
+            var op = claims.Count < 4 ? 0 : random.Next(9);
+            string what;
+            switch (op)
+            {
+                case 0 or 1:
+                {
+                    var subject = random.Next(2) == 0 ? world.Subject : other;
+                    var claim = await world.CreateClaimAsync(("subject", subject), ("value", values[random.Next(values.Length)]),
+                        ("assertedBy", random.Next(2) == 0 ? world.Asserter : null),
+                        ("evidence", world.Evidence(sentences[random.Next(3)])));
+                    claims.Add(Id(claim));
+                    what = $"create {Id(claim)}";
+                    break;
+                }
+                case 2:
+                {
+                    var id = Any();
+                    var patch = random.Next(2) == 0 ? (object)new { note = $"revised {step}" } : new { value = values[random.Next(values.Length)] };
+                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Patch, $"/claims/{id}", await ETagAsync(id), patch));
+                    what = $"revise {id}: {(int)response.StatusCode}";
+                    break;
+                }
+                case 3:
+                {
+                    var id = Any();
+                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Delete, $"/claims/{id}?reason=misread", await ETagAsync(id)));
+                    what = $"retract {id}: {(int)response.StatusCode}";
+                    break;
+                }
+                case 4:
+                {
+                    var id = Any();
+                    var response = await world.Curator.PostJsonAsync($"/claims/{id}/evidence", new { sourceId = world.SourceId, exact = sentences[random.Next(sentences.Length)] });
+                    what = $"evidence {id}: {(int)response.StatusCode}";
+                    break;
+                }
+                case 5:
+                {
+                    var response = await world.Curator.PostJsonAsync($"/subjects/{asserterId}/aliases", new { alias = $"alias {Samples.Unique()}" });
+                    what = $"alias: {(int)response.StatusCode}";
+                    break;
+                }
+                case 6:
+                {
+                    // A corrected text: a passage moves, and one of them may no longer be found.
+                    body = random.Next(2) == 0 ? "Correction: " + body : body.Replace("Seven US troops", "Eight US troops");
+                    var response = await world.Curator.PostJsonAsync($"/sources/{world.SourceId}/revisions", new { body = body + $" [{Samples.Unique()}]", note = "correction" });
+                    what = $"source revision: {(int)response.StatusCode}";
+                    break;
+                }
+                case 7:
+                {
+                    var (id, name) = random.Next(2) == 0 ? (asserterId, $"Agency {Samples.Unique()}") : (otherId, $"Garrison {Samples.Unique()}");
+                    var response = await world.Curator.PatchAsJsonAsync($"/subjects/{id}", new { name });
+                    what = $"rename {id}: {(int)response.StatusCode}";
+                    break;
+                }
+                default:
+                {
+                    var open = (await api.CreateClient().GetJsonAsync($"/conflicts?subject={world.SubjectId}&status=open")).GetProperty("items");
+                    if (open.GetArrayLength() == 0) { what = "no open conflict"; break; }
+                    var conflict = open[0];
+                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Patch, $"/conflicts/{conflict.GetProperty("id").GetInt64()}",
+                        $"\"v{conflict.GetProperty("version").GetInt32()}\"", new { status = "acknowledged", note = "seen" }));
+                    what = $"acknowledge conflict: {(int)response.StatusCode}";
+                    break;
+                }
+            }
+            output.WriteLine($"step {step}: {what}");
+
+            foreach (var id in claims)
+            {
+                var row = await DocumentRowAsync(id);
+                var read = await ReadAsync(id);
+                if (row is not null && row == await DocumentRowAsync(id)) kept++; else built++;
+                Assert.True(await FromScratchAsync(id) == read, $"claim {id} after step {step} ({what}): the answer differs from one built now");
+            }
+        }
+        output.WriteLine($"{kept} reads served kept, {built} built");
+        Assert.True(kept > 0 && built > 0, $"{kept} kept, {built} built: both paths must be exercised");
+    }
+}
