@@ -140,6 +140,7 @@ public static class ImportBench
             delete from claim_revisions where claim_id > {claims};
             delete from claim_evidence where claim_id > {claims};
             delete from claims where id > {claims};
+            delete from claim_documents where claim_id > {claims};
             delete from passages where id > {passages};
             delete from source_revisions where id > {revisions};
             delete from source_fingerprints where source_id > {sources};

@@ -98,33 +98,25 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
         };
         var oldest = read.RunningTransactions ? "pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "null::bigint";
         var sql = $"select (select sum(changes) from change_counts)::bigint as changes, {version} as version, {oldest} as oldest";
+        // The counts are read on the connection the handler then gets: with standbys, on the server that will answer
+        // (one may be a moment behind the primary), so the tag is never newer than the answer; and one connection per
+        // request instead of two.
         State state;
-        if (http.RequestServices.GetRequiredService<Database>().HasStandbys)
+        var reads = http.RequestServices.GetRequiredService<ReadDb>();
+        if (await reads.PrepareAsync(http.RequestAborted) is not null) return null; // the handler answers the 400
+        NpgsqlConnection? connection = null;
+        try
         {
-            // With standbys the answer may come from one a moment behind the primary: the counts are read on the server
-            // that will answer, on the connection the handler then gets, so the tag is never newer than the answer.
-            var reads = http.RequestServices.GetRequiredService<ReadDb>();
-            if (await reads.PrepareAsync(http.RequestAborted) is not null) return null; // the handler answers the 400
-            NpgsqlConnection? connection = null;
-            try
-            {
-                connection = await reads.OpenConnectionAsync(http.RequestAborted);
-                state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
-            }
-            catch (Exception e) when (ReadDb.IsLostServer(e))
-            {
-                // The standby went away: the answer goes untagged, and the handler reads from another server.
-                if (connection is not null) await connection.DisposeAsync();
-                return null;
-            }
-            reads.Keep(connection);
-        }
-        else
-        {
-            var db = http.RequestServices.GetRequiredService<NpgsqlDataSource>();
-            await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+            connection = await reads.OpenConnectionAsync(http.RequestAborted);
             state = await connection.QuerySingleAsync<State>(new CommandDefinition(sql, new { id }, cancellationToken: http.RequestAborted));
         }
+        catch (Exception e) when (ReadDb.IsLostServer(e))
+        {
+            // The standby went away: the answer goes untagged, and the handler reads from another server.
+            if (connection is not null) await connection.DisposeAsync();
+            return null;
+        }
+        reads.Keep(connection);
         if (read.Version != VersionedBy.None && state.Version is null) return null;
 
         var text = new StringBuilder()

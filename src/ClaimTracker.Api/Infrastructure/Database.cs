@@ -92,6 +92,13 @@ public sealed class Database(
             builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         }
+        if (!Names(connectionString, "No Reset On Close"))
+        {
+            // A connection given back to the pool is otherwise reset on its next use (RESET ALL and more, run by the
+            // server): as much work as a point read. The app keeps no session state: settings are SET LOCAL, temporary
+            // tables drop on commit, and the migrator undoes its own session setting and lock.
+            builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
         builder.ConnectionStringBuilder.ApplicationName ??= "ClaimTracker";
         if (builder.ConnectionStringBuilder.Host?.Contains(',') == true)
         {

@@ -148,7 +148,7 @@ public static partial class Migrator
         }
         finally
         {
-            await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = AdvisoryLockKey });
+            await connection.ExecuteAsync("select pg_advisory_unlock(@key); reset statement_timeout", new { key = AdvisoryLockKey });
         }
     }
 

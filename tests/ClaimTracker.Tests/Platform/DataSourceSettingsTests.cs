@@ -34,6 +34,13 @@ public sealed class DataSourceSettingsTests
         Assert.Equal(2, built.AutoPrepareMinUsages);
         Assert.Equal("-c statement_timeout=7000", built.Options);
         Assert.Equal("ClaimTracker", built.ApplicationName);
+        Assert.True(built.NoResetOnClose);
+    }
+
+    [Fact]
+    public void An_explicit_reset_on_close_is_kept()
+    {
+        Assert.False(Built("Host=db.example;No Reset On Close=false").NoResetOnClose);
     }
 
     [Theory]

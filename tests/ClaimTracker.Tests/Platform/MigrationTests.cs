@@ -34,6 +34,19 @@ public sealed class MigrationTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task The_migrator_leaves_its_pooled_connection_as_it_found_it_since_connections_are_not_reset()
+    {
+        // One connection in the pool, built as the app builds its own (no reset when it goes back to the pool).
+        await using var db = Database.Build(await server.CreateEmptyDatabaseAsync() + ";Maximum Pool Size=1", timeout: 9);
+
+        await Migrator.ApplyAsync(db, Migrator.Embedded(), NullLogger.Instance);
+
+        await using var connection = await db.OpenConnectionAsync();
+        Assert.Equal("9s", await connection.ExecuteScalarAsync<string>("show statement_timeout"));
+        Assert.Equal(0, await connection.ExecuteScalarAsync<int>("select count(*) from pg_locks where locktype = 'advisory' and pid = pg_backend_pid()"));
+    }
+
+    [Fact]
     public async Task Two_instances_migrating_at_once_apply_each_migration_exactly_once()
     {
         await using var db = NpgsqlDataSource.Create(await server.CreateEmptyDatabaseAsync());
