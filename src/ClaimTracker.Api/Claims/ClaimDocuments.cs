@@ -53,9 +53,25 @@ public static class ClaimDocuments
         public byte[]? Body { get; init; }
     }
 
+    /// <summary>The look-up of <see cref="FindAsync"/> with the columns of a conditional read's ETag before it
+    /// (<c>changes</c>, <c>version</c>, <c>oldest</c>), so that one statement serves both (Infrastructure/ConditionalReads.cs).</summary>
+    public static readonly string TaggedLookupSql = $"""
+        select (select sum(changes) from change_counts)::bigint as changes, l.version, null::bigint as oldest,
+               l.subject_id, l.property_id, l.global_epoch, l.group_epoch, l.body
+        from (select 1) one left join lateral ({LookupSql}) l on true
+        """;
+
+    public static object Parameters(long id) => new { id, format = Format };
+
     /// <returns>Null when there is no such claim.</returns>
-    public static Task<Lookup?> FindAsync(NpgsqlConnection connection, long id, CancellationToken ct) =>
-        connection.QuerySingleOrDefaultAsync<Lookup>(new CommandDefinition(LookupSql, new { id, format = Format }, cancellationToken: ct));
+    public static async Task<Lookup?> FindAsync(HttpContext http, NpgsqlConnection connection, long id, CancellationToken ct) =>
+        http.Items.Remove(typeof(Lookup), out var found) && found is Lookup tagged
+            ? tagged
+            : await connection.QuerySingleOrDefaultAsync<Lookup>(new CommandDefinition(LookupSql, Parameters(id), cancellationToken: ct));
+
+    /// <summary>Hands the look-up made with the ETag's counts to the handler, which then needs no statement of its own
+    /// when the answer is kept.</summary>
+    public static void Found(HttpContext http, Lookup lookup) => http.Items[typeof(Lookup)] = lookup;
 
     /// <summary>Keeps a built answer under the counters read before it was built. On a standby (read-only) it is not
     /// kept: the primary keeps its own, and they reach the standby by replication.</summary>
