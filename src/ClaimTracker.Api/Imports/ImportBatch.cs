@@ -117,12 +117,15 @@ internal sealed class Batch
             from import_claims c
             left join passage_text t on t.claim_id = c.id
             cross join lateral (select claim_valid_range(c.valid_from, c.valid_to, c.valid_to_precision) as valid) v
-            -- the earliest dated supporting source, for the claims with no valid time and no statement date (claim_as_of)
-            left join lateral (
-                select so.published_on, so.published_precision from import_evidence e join sources so on so.id = e.source_id
-                where e.claim_id = c.id and e.stance = 'supports' and so.published_on is not null
-                order by so.published_on, so.id limit 1
-            ) pub on true;
+            -- the earliest dated supporting source, for the claims with no valid time and no statement date (claim_as_of);
+            -- one pass over the staged evidence (a lateral look-up per claim into the unindexed staging table read it
+            -- once per claim: minutes for 20,000 claims)
+            left join (
+                select distinct on (e.claim_id) e.claim_id, so.published_on, so.published_precision
+                from import_evidence e join sources so on so.id = e.source_id
+                where e.stance = 'supports' and so.published_on is not null
+                order by e.claim_id, so.published_on, so.id
+            ) pub on pub.claim_id = c.id;
 
             insert into claim_evidence (claim_id, passage_id, source_id, stance, created_by)
             select claim_id, passage_id, source_id, stance, @curatorId from import_evidence;
