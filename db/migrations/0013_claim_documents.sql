@@ -103,7 +103,14 @@ begin
         execute 'select claims_citing_sources(array(select s.id from sources s where s.outlet is not null and lower(btrim(s.outlet)) in ('
              || format(changed, 'alias_key') || ')))' into ids;
     else
-        -- subjects, properties, curators, source_revisions, the rules: names and definitions any answer may show.
+        -- subjects, properties, curators, source_revisions, the rules: names and definitions any answer may show. An
+        -- update that changes nothing (an upsert of a curator's key, say) leaves every answer as it was.
+        -- (Nested: the inner statement names transition tables that only an update has.)
+        if tg_op = 'UPDATE' and tg_table_name <> 'schema_rules' then
+            if not exists (select 1 from old_rows o join new_rows n on n.id = o.id where to_jsonb(o) is distinct from to_jsonb(n)) then
+                return null;
+            end if;
+        end if;
         update claim_document_epoch set epoch = epoch + 1;
         return null;
     end case;

@@ -116,6 +116,33 @@ public sealed class ClaimDocumentTests(ApiFactory api, ITestOutputHelper output)
         Assert.Equal(await FromScratchAsync(asserted), read);
     }
 
+    [Fact]
+    public async Task An_update_that_changes_no_name_keeps_every_answer_and_a_rename_does_not()
+    {
+        var world = await World.CreateAsync(api);
+        var id = Id(await world.CreateClaimAsync());
+        var first = await ReadAsync(id);
+        await using var connection = await api.Db.OpenConnectionAsync();
+        async Task MarkAsync()
+        {
+            var marked = JsonNode.Parse(first)!;
+            marked["location"] = "kept document";
+            await connection.ExecuteAsync("update claim_documents set body = @body where claim_id = @id",
+                new { id, body = System.Text.Encoding.UTF8.GetBytes(marked.ToJsonString()) });
+        }
+        await MarkAsync();
+
+        // A new key for an existing curator upserts the curator's row without changing it.
+        var curator = JsonNode.Parse(first)!["createdBy"]!.GetValue<string>();
+        await connection.ExecuteAsync("update curators set name = name where name = @curator", new { curator });
+        Assert.Equal("kept document", JsonNode.Parse(await ReadAsync(id))!["location"]!.GetValue<string>());
+
+        await connection.ExecuteAsync("update curators set name = name || ' (renamed)' where name = @curator", new { curator });
+        var renamed = JsonNode.Parse(await ReadAsync(id))!;
+        Assert.Null(renamed["location"]);
+        Assert.Equal(curator + " (renamed)", renamed["createdBy"]!.GetValue<string>());
+    }
+
     /// <summary>
     /// Random writes of every kind a claim's answer reads (claims, revisions, retractions, evidence, aliases, source
     /// revisions, names, conflict decisions); after each, every claim is read and compared with its answer built from
