@@ -43,7 +43,7 @@ public static class ClaimDocuments
         """;
 
     /// <summary>What a look-up found: the claim's version and the counters now, with the kept answer when it is current.</summary>
-    public sealed class Lookup
+    public class Lookup
     {
         public int Version { get; init; }
         public long SubjectId { get; init; }
@@ -54,14 +54,30 @@ public static class ClaimDocuments
     }
 
     /// <summary>The look-up of <see cref="FindAsync"/> with the columns of a conditional read's ETag before it
-    /// (<c>changes</c>, <c>version</c>, <c>oldest</c>), so that one statement serves both (Infrastructure/ConditionalReads.cs).</summary>
+    /// (<c>changes</c>, and whether the claim was <c>found</c>), so that one statement serves both (Infrastructure/ConditionalReads.cs).</summary>
     public static readonly string TaggedLookupSql = $"""
-        select (select sum(changes) from change_counts)::bigint as changes, l.version, null::bigint as oldest,
-               l.subject_id, l.property_id, l.global_epoch, l.group_epoch, l.body
+        select (select sum(changes) from change_counts)::bigint as changes, l.version is not null as found,
+               coalesce(l.version, 0) as version, coalesce(l.subject_id, 0) as subject_id, coalesce(l.property_id, 0) as property_id,
+               coalesce(l.global_epoch, 0) as global_epoch, coalesce(l.group_epoch, 0) as group_epoch, l.body
         from (select 1) one left join lateral ({LookupSql}) l on true
         """;
 
     public static object Parameters(long id) => new { id, format = Format };
+
+    /// <summary>A row of <see cref="TaggedLookupSql"/>: the ETag's change count, and the look-up when the claim exists.</summary>
+    public sealed class Tagged : Lookup
+    {
+        public long Changes { get; init; }
+        public bool Found { get; init; }
+    }
+
+    /// <summary>The tagged look-up, handed on to the handler when the claim exists.</summary>
+    public static async Task<Tagged> FindTaggedAsync(HttpContext http, NpgsqlConnection connection, long id, CancellationToken ct)
+    {
+        var tagged = await connection.QuerySingleAsync<Tagged>(new CommandDefinition(TaggedLookupSql, Parameters(id), cancellationToken: ct));
+        if (tagged.Found) http.Items[typeof(Lookup)] = tagged;
+        return tagged;
+    }
 
     /// <returns>Null when there is no such claim.</returns>
     public static async Task<Lookup?> FindAsync(HttpContext http, NpgsqlConnection connection, long id, CancellationToken ct) =>
@@ -69,9 +85,6 @@ public static class ClaimDocuments
             ? tagged
             : await connection.QuerySingleOrDefaultAsync<Lookup>(new CommandDefinition(LookupSql, Parameters(id), cancellationToken: ct));
 
-    /// <summary>Hands the look-up made with the ETag's counts to the handler, which then needs no statement of its own
-    /// when the answer is kept.</summary>
-    public static void Found(HttpContext http, Lookup lookup) => http.Items[typeof(Lookup)] = lookup;
 
     /// <summary>Keeps a built answer under the counters read before it was built. On a standby (read-only) it is not
     /// kept: the primary keeps its own, and they reach the standby by replication.</summary>

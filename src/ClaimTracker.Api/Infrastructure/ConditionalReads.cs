@@ -111,18 +111,9 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             if (read.Version == VersionedBy.Claim && http.Request.Headers.IfNoneMatch.Count == 0)
             {
                 // A claim's counts come with its kept answer, in one statement (a request that may get a 304 reads
-                // the counts alone).
-                var tagged = await connection.QuerySingleAsync<TaggedClaim>(new CommandDefinition(
-                    Claims.ClaimDocuments.TaggedLookupSql, Claims.ClaimDocuments.Parameters(id!.Value), cancellationToken: http.RequestAborted));
-                state = tagged;
-                if (tagged.Version is { } claimVersion)
-                {
-                    Claims.ClaimDocuments.Found(http, new Claims.ClaimDocuments.Lookup
-                    {
-                        Version = claimVersion, SubjectId = tagged.SubjectId, PropertyId = tagged.PropertyId,
-                        GlobalEpoch = tagged.GlobalEpoch, GroupEpoch = tagged.GroupEpoch, Body = tagged.Body,
-                    });
-                }
+                // the counts alone); the handler takes the look-up from there.
+                var tagged = await Claims.ClaimDocuments.FindTaggedAsync(http, connection, id!.Value, http.RequestAborted);
+                state = new State { Changes = tagged.Changes, Version = tagged.Found ? tagged.Version : null };
             }
             else
             {
@@ -150,20 +141,11 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
         return state.Version is { } v ? $"\"v{v}-{hash}\"" : $"\"{hash}\"";
     }
 
-    private class State
+    private sealed class State
     {
         public long Changes { get; init; }
         public int? Version { get; init; }
         public long? Oldest { get; init; }
-    }
-
-    private sealed class TaggedClaim : State
-    {
-        public long SubjectId { get; init; }
-        public long PropertyId { get; init; }
-        public long GlobalEpoch { get; init; }
-        public long GroupEpoch { get; init; }
-        public byte[]? Body { get; init; }
     }
 
     /// <summary>
