@@ -30,7 +30,7 @@ for f in figures:
             to_pk = med(a / p for a, p in zip(f["api"], f["pk"]))
             lines.append(f"point look-up GET /claims/{{id}}, answers kept: {to_pk:.2f} of pgbench's primary-key select (API {n(api)} req/s, "
                          f"pgbench {n(pk)} tps, {f['clients']} clients)  goal >= 0.25 (aim 0.4)  {verdict(to_pk >= 0.25)}")
-            lines.append(f"  the same against pgbench running the SQL of a first read: {ratio:.2f} (pgbench {n(pg)} tps); "
+            lines.append(f"  the same against pgbench running the statement a kept read runs: {ratio:.2f} (pgbench {n(pg)} tps); "
                          f"first reads {n(f['cold'])} req/s; every claim read once at {n(f['warm']['perSecond'])} req/s "
                          f"({n(f['warm']['read'])} claims in {f['warm']['seconds']} s)")
         else:
