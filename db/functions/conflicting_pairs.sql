@@ -85,13 +85,14 @@ language sql stable as $$
         ) y
         where x.id = any(ids) and x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
         union all
-        -- stance: the opposite stance on the same proposition
+        -- stance: the opposite stance on the same proposition, compared by its wording key (wording_key, migration 0014,
+        -- which claims_group_stance indexes: a trailing full stop or a curly apostrophe is not another proposition)
         select x.id, y.id, 'stance'
         from claims x cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'stance'
-              and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+              and wording_key(y.proposition) = wording_key(x.proposition) and y.stance <> x.stance
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
