@@ -3,7 +3,8 @@
 -- zones (claims_same_moment), or, for a due date (a deadline),
 -- the same day due ("by 2026" and "by the end of 2026" are both due on 31 December 2026); the same stance on the same
 -- proposition and the same text, each by its wording key (wording_key, migration 0014: case, spacing, typographic quotes
--- and trailing punctuation aside); or both none.
+-- and trailing punctuation aside); both none; or none and a figure of exactly zero ("no one was killed" and "the death
+-- toll is 0").
 create or replace function claims_agree(x claims, y claims) returns boolean
 language sql stable parallel safe as $$
     select case
@@ -17,6 +18,10 @@ language sql stable parallel safe as $$
             then wording_key(x.proposition) = wording_key(y.proposition) and x.stance = y.stance
         when x.value_kind = 'text' and y.value_kind = 'text'
             then wording_key(x.text_value) = wording_key(y.text_value)
+        when x.value_kind = 'none' and y.value_kind = 'quantity'
+            then y.value_range = '[0,0]'::numrange
+        when x.value_kind = 'quantity' and y.value_kind = 'none'
+            then x.value_range = '[0,0]'::numrange
         else x.value_kind = 'none' and y.value_kind = 'none'
     end
 $$;
