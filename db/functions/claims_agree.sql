@@ -1,4 +1,4 @@
--- Whether two comparable claims state the same thing: quantities whose ranges meet (in one unit); dates whose
+-- Whether two comparable claims state the same thing: quantities whose ranges meet (in one unit: same_unit); dates whose
 -- constraints on the moment meet ("in September 2025" meets "by September 2025") or that name one moment in two time
 -- zones (claims_same_moment), or, for a due date (a deadline),
 -- the same day due ("by 2026" and "by the end of 2026" are both due on 31 December 2026); the same stance on the same
@@ -9,7 +9,7 @@ create or replace function claims_agree(x claims, y claims) returns boolean
 language sql stable parallel safe as $$
     select case
         when x.value_kind = 'quantity' and y.value_kind = 'quantity'
-            then (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit)) and x.value_range && y.value_range
+            then same_unit(x.unit, y.unit) and x.value_range && y.value_range
         when x.value_kind = 'time' and y.value_kind = 'time'
             then case when (select p.time_semantics from properties p where p.id = x.property_id) = 'due'
                       then upper(x.time_range) = upper(y.time_range)

@@ -13,7 +13,8 @@ create function conflicting_pairs(ids bigint[])
 returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty text, certainty_reason text)
 language sql stable as $$
     with found as (
-        -- quantity: the other range lies wholly below or wholly above this one (in one unit)
+        -- quantity: the other range lies wholly below or wholly above this one (in one unit: same_unit, so 2,500 "troops"
+        -- and 3,000 "soldiers" are compared)
         select x.id as xid, y.id as yid, 'quantity' as rule
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
@@ -22,7 +23,7 @@ language sql stable as $$
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and same_unit(x.unit, y.unit)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
@@ -119,7 +120,7 @@ language sql stable as $$
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range << x.value_range
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and same_unit(x.unit, y.unit)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable_in_time(x, y)
             offset 0
@@ -137,7 +138,7 @@ language sql stable as $$
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range >> x.value_range
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and same_unit(x.unit, y.unit)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable_in_time(x, y)
             offset 0
