@@ -109,14 +109,16 @@ language sql stable as $$
         where (select sum(lower(p.value_range)) from claims p
                where p.part_of = w.id and p.status <> 'retracted' and p.value_kind = 'quantity') > upper(w.value_range)
         union all
-        -- a narrower subject's figure above its broader subject's total for the same property at a comparable time
-        -- (for counts: properties whose figures are never negative)
+        -- a narrower subject's figure above the total of a subject it is part of, at any level up (a camp's count above
+        -- its country's, or above its region's), for the same property at a comparable time (for counts: properties
+        -- whose figures are never negative). One seek per broader subject (broader_subjects, bounded depth).
         select x.id, y.id, 'exceeds_broader'
-        from claims x join subjects s on s.id = x.subject_id
+        from claims x
         cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        cross join lateral broader_subjects(x.subject_id) b
         cross join lateral (
             select y.id from claims y
-            where y.subject_id = s.broader_id and y.property_id = x.property_id
+            where y.subject_id = b.id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range << x.value_range
@@ -125,13 +127,14 @@ language sql stable as $$
               and claims_comparable_in_time(x, y)
             offset 0
         ) y
-        where x.id = any(ids) and x.value_kind = 'quantity' and s.broader_id is not null
+        where x.id = any(ids) and x.value_kind = 'quantity'
           and (select p.non_negative from properties p where p.id = x.property_id)
         union all
         select y.id, x.id, 'exceeds_broader'
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
-        join subjects n on n.broader_id = x.subject_id
-        -- one seek per narrower subject: a seek on the property alone would walk every subject's figures for it
+        cross join lateral narrower_subjects(x.subject_id) n
+        -- one seek per narrower subject, at any level down (narrower_subjects, bounded depth): a seek on the property
+        -- alone would walk every subject's figures for it
         cross join lateral (
             select y.id from claims y
             where y.subject_id = n.id and y.property_id = x.property_id
@@ -145,6 +148,8 @@ language sql stable as $$
         ) y
         where x.id = any(ids) and x.value_kind = 'quantity'
           and (select p.non_negative from properties p where p.id = x.property_id)
+          -- most subjects have no narrower ones: one probe of subjects_broader spares them the walk
+          and (select true from subjects c where c.broader_id = x.subject_id limit 1)
     ),
     pairs as (
         select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority
