@@ -101,11 +101,22 @@ language sql stable as $$
         where x.id = any(ids) and x.value_kind = 'stance'
         union all
         -- breakdown: the parts of a whole add up to more than the whole can be (the least each part allows, summed,
-        -- above the most the whole allows); the whole is paired with each of its parts
+        -- above the most the whole allows); the whole is paired with each of its parts. From the given claims to their
+        -- wholes to the parts, each a LATERAL kept apart by OFFSET 0, in that order whatever the statistics say: a plan
+        -- cached while the table was small (maintain_conflicts runs this statement on every write) could otherwise start
+        -- from every quantity claim and sum the parts of each, minutes once thousands of claims were added by a bulk write.
         select w.id, part.id, 'breakdown'
         from (select distinct coalesce(x.part_of, x.id) as whole from claims x where x.id = any(ids)) g
-        join claims w on w.id = g.whole and w.status <> 'retracted' and w.value_kind = 'quantity'
-        join claims part on part.part_of = w.id and part.status <> 'retracted' and part.value_kind = 'quantity'
+        cross join lateral (
+            select w.id, w.value_range from claims w
+            where w.id = g.whole and w.status <> 'retracted' and w.value_kind = 'quantity'
+            offset 0
+        ) w
+        cross join lateral (
+            select part.id from claims part
+            where part.part_of = w.id and part.status <> 'retracted' and part.value_kind = 'quantity'
+            offset 0
+        ) part
         where (select sum(lower(p.value_range)) from claims p
                where p.part_of = w.id and p.status <> 'retracted' and p.value_kind = 'quantity') > upper(w.value_range)
         union all
