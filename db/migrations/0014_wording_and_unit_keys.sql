@@ -1,6 +1,5 @@
 -- Judgments an editor would sign (docs/conflicts.md): two wordings of one proposition or text that differ only in case,
--- spacing, typographic quotes or trailing punctuation are one wording; units that name one thing ("troops",
--- "soldiers", "personnel" in a troop count) are one unit. The rules that use them are in db/functions/.
+-- spacing, typographic quotes or trailing punctuation are one wording. The rules that use it are in db/functions/.
 
 -- The one key a stance's proposition and a text value are compared by: typographic quotes and apostrophes read as
 -- straight ones, every run of spaces (tabs, line breaks, non-breaking spaces) as one space, trailing punctuation (also
@@ -29,21 +28,3 @@ create index claims_group_stance on claims (subject_id, property_id, wording_key
 drop index claims_group_text;
 create index claims_group_text on claims (subject_id, property_id, wording_key(text_value))
     where status <> 'retracted' and value_kind = 'text';
-
--- Units that name one thing: each spelling (as its singular, lower case: unit_key in db/functions/unit_key.sql reads
--- "Soldiers" as "soldier" first) and the unit it counts as. A regular plural needs no row ("troops" is "troop",
--- "civilians" "civilian"); only synonyms and irregular plurals do. Two units with no row in common stay apart:
--- "soldiers" and "civilians" are two units.
-create table unit_synonyms (
-    unit      text primary key check (unit = lower(btrim(unit))),
-    canonical text not null check (canonical = lower(btrim(canonical)))
-);
-insert into unit_synonyms (unit, canonical) values
-    -- a troop count, as the reports word it
-    ('soldier', 'troop'),
-    ('service member', 'troop'),
-    ('servicemember', 'troop'),
-    ('personnel', 'troop'),
-    ('military personnel', 'troop'),
-    -- people killed or wounded
-    ('people', 'person');
