@@ -1,7 +1,8 @@
 -- The claims that agree with a claim: sought among its subject and property through the same GiST indexes as
 -- conflicting_pairs (the as-of time within the property's window, and overlapping value ranges or date constraints,
--- or the same due day), or by equality on the stance's proposition or the text; claims_comparable and claims_agree
--- decide. Claims a curator linked as contradicting never agree.
+-- or the same due day), or by equality on the wording key of the stance's proposition or the text (wording_key,
+-- migration 0014, as claims_group_stance and claims_group_text index it), or a none against a figure of exactly zero;
+-- claims_comparable and claims_agree decide. Claims a curator linked as contradicting never agree.
 create or replace function agreeing_claims(claim bigint) returns table (id bigint)
 language sql stable as $$
     select y.id
@@ -36,16 +37,27 @@ language sql stable as $$
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'stance' and y.value_kind = 'stance'
-          and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance = x.stance
+          and wording_key(y.proposition) = wording_key(x.proposition) and y.stance = x.stance
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'text' and y.value_kind = 'text'
-          and lower(btrim(y.text_value)) = lower(btrim(x.text_value))
+          and wording_key(y.text_value) = wording_key(x.text_value)
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
           and x.value_kind = 'none' and y.value_kind = 'none'
+        union all
+        -- none and a figure of exactly zero: "no one was killed" and "the death toll is 0"
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'none' and y.value_kind = 'quantity'
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
+          and y.value_range = '[0,0]'::numrange
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'quantity' and x.value_range = '[0,0]'::numrange and y.value_kind = 'none'
     ) y
     where x.id = claim and claims_comparable(x, y) and claims_agree(x, y)
       and not exists (select 1 from claim_links l where (l.from_claim, l.to_claim) in ((x.id, y.id), (y.id, x.id)))

@@ -13,7 +13,8 @@ create function conflicting_pairs(ids bigint[])
 returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty text, certainty_reason text)
 language sql stable as $$
     with found as (
-        -- quantity: the other range lies wholly below or wholly above this one (in one unit)
+        -- quantity: the other range lies wholly below or wholly above this one (in one unit: same_unit, so 2,500 "troops"
+        -- and 3,000 "soldiers" are compared)
         select x.id as xid, y.id as yid, 'quantity' as rule
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
@@ -22,7 +23,7 @@ language sql stable as $$
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and same_unit(x.unit, y.unit)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
@@ -85,13 +86,14 @@ language sql stable as $$
         ) y
         where x.id = any(ids) and x.value_kind not in ('none', 'unknown') and not coalesce(x.value_range @> 0::numeric, false)
         union all
-        -- stance: the opposite stance on the same proposition
+        -- stance: the opposite stance on the same proposition, compared by its wording key (wording_key, migration 0014,
+        -- which claims_group_stance indexes: a trailing full stop or a curly apostrophe is not another proposition)
         select x.id, y.id, 'stance'
         from claims x cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'stance'
-              and lower(btrim(y.proposition)) = lower(btrim(x.proposition)) and y.stance <> x.stance
+              and wording_key(y.proposition) = wording_key(x.proposition) and y.stance <> x.stance
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
@@ -99,50 +101,66 @@ language sql stable as $$
         where x.id = any(ids) and x.value_kind = 'stance'
         union all
         -- breakdown: the parts of a whole add up to more than the whole can be (the least each part allows, summed,
-        -- above the most the whole allows); the whole is paired with each of its parts
+        -- above the most the whole allows); the whole is paired with each of its parts. From the given claims to their
+        -- wholes to the parts, each a LATERAL kept apart by OFFSET 0, in that order whatever the statistics say: a plan
+        -- cached while the table was small (maintain_conflicts runs this statement on every write) could otherwise start
+        -- from every quantity claim and sum the parts of each, minutes once thousands of claims were added by a bulk write.
         select w.id, part.id, 'breakdown'
         from (select distinct coalesce(x.part_of, x.id) as whole from claims x where x.id = any(ids)) g
-        join claims w on w.id = g.whole and w.status <> 'retracted' and w.value_kind = 'quantity'
-        join claims part on part.part_of = w.id and part.status <> 'retracted' and part.value_kind = 'quantity'
+        cross join lateral (
+            select w.id, w.value_range from claims w
+            where w.id = g.whole and w.status <> 'retracted' and w.value_kind = 'quantity'
+            offset 0
+        ) w
+        cross join lateral (
+            select part.id from claims part
+            where part.part_of = w.id and part.status <> 'retracted' and part.value_kind = 'quantity'
+            offset 0
+        ) part
         where (select sum(lower(p.value_range)) from claims p
                where p.part_of = w.id and p.status <> 'retracted' and p.value_kind = 'quantity') > upper(w.value_range)
         union all
-        -- a narrower subject's figure above its broader subject's total for the same property at a comparable time
-        -- (for counts: properties whose figures are never negative)
+        -- a narrower subject's figure above the total of a subject it is part of, at any level up (a camp's count above
+        -- its country's, or above its region's), for the same property at a comparable time (for counts: properties
+        -- whose figures are never negative). One seek per broader subject (broader_subjects, bounded depth).
         select x.id, y.id, 'exceeds_broader'
-        from claims x join subjects s on s.id = x.subject_id
+        from claims x
         cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        cross join lateral broader_subjects(x.subject_id) b
         cross join lateral (
             select y.id from claims y
-            where y.subject_id = s.broader_id and y.property_id = x.property_id
+            where y.subject_id = b.id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range << x.value_range
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
-              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
-              and claims_comparable_in_time(x, y)
-            offset 0
-        ) y
-        where x.id = any(ids) and x.value_kind = 'quantity' and s.broader_id is not null
-          and (select p.non_negative from properties p where p.id = x.property_id)
-        union all
-        select y.id, x.id, 'exceeds_broader'
-        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
-        join subjects n on n.broader_id = x.subject_id
-        -- one seek per narrower subject: a seek on the property alone would walk every subject's figures for it
-        cross join lateral (
-            select y.id from claims y
-            where y.subject_id = n.id and y.property_id = x.property_id
-              and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.as_of, '(,)'::daterange) && xw.w
-              and y.value_range >> x.value_range
-              and (x.unit is null or y.unit is null or lower(x.unit) = lower(y.unit))
+              and same_unit(x.unit, y.unit)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable_in_time(x, y)
             offset 0
         ) y
         where x.id = any(ids) and x.value_kind = 'quantity'
           and (select p.non_negative from properties p where p.id = x.property_id)
+        union all
+        select y.id, x.id, 'exceeds_broader'
+        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
+        cross join lateral narrower_subjects(x.subject_id) n
+        -- one seek per narrower subject, at any level down (narrower_subjects, bounded depth): a seek on the property
+        -- alone would walk every subject's figures for it
+        cross join lateral (
+            select y.id from claims y
+            where y.subject_id = n.id and y.property_id = x.property_id
+              and y.status <> 'retracted' and y.value_kind = 'quantity'
+              and coalesce(y.as_of, '(,)'::daterange) && xw.w
+              and y.value_range >> x.value_range
+              and same_unit(x.unit, y.unit)
+              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and claims_comparable_in_time(x, y)
+            offset 0
+        ) y
+        where x.id = any(ids) and x.value_kind = 'quantity'
+          and (select p.non_negative from properties p where p.id = x.property_id)
+          -- most subjects have no narrower ones: one probe of subjects_broader spares them the walk
+          and (select true from subjects c where c.broader_id = x.subject_id limit 1)
     ),
     pairs as (
         select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority

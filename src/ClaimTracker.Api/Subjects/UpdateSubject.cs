@@ -100,7 +100,7 @@ public static class UpdateSubject
                    description = case when @description::text is null then description else nullif(btrim(@description), '') end
             where id = @id
             """, new { id, name, broaderId, sameAsId, kind = request.Kind, description = request.Description }, w.Transaction, cancellationToken: ct));
-        await SubjectChanges.RefreshClaimsAsync(w, id);
+        await SubjectChanges.RefreshClaimsAsync(w, id, moved: broaderId != subject.BroaderId);
         var updated = (await GetSubject.LoadAsync(w.Connection, w.Transaction, id, ct))!;
         return await write.CommitAsync(TypedResults.Ok(updated), ct);
     }

@@ -69,6 +69,33 @@ public sealed class DerivedDataTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Moving_a_subject_under_another_flags_its_narrower_subjects_figures_against_the_new_totals_above()
+    {
+        var world = await World.CreateAsync(api);
+        var total = (await world.CreateClaimAsync()).GetProperty("id").GetInt64();
+        var countryId = await world.Curator.CreateSubjectAsync($"Country {Samples.Unique()}");
+        var camp = $"Camp {Samples.Unique()}";
+        await world.Curator.CreateSubjectAsync(camp, broader: countryId.ToString());
+        var count = (await world.CreateClaimAsync(("subject", camp), ("value", new { kind = "quantity", amount = 3000 }),
+            ("evidence", world.Evidence("3,000 US troops remained")))).GetProperty("id").GetInt64();
+        Assert.Empty(await OpenConflictsAsync(count));
+
+        // The camp's country moves under the world's subject: the camp's 3,000 is now two levels below its "about 2,500".
+        await (await world.Curator.PatchAsJsonAsync($"/subjects/{countryId}", new { broader = world.Subject })).ReadJsonAsync(HttpStatusCode.OK);
+        var conflict = Assert.Single(await OpenConflictsAsync(count));
+        Assert.Equal(total, conflict.GetProperty("otherClaimId").GetInt64());
+        Assert.Equal("exceeds_broader", conflict.GetProperty("rule").GetString());
+
+        await (await world.Curator.PatchAsJsonAsync($"/subjects/{countryId}", new { broader = "" })).ReadJsonAsync(HttpStatusCode.OK);
+        Assert.Empty(await OpenConflictsAsync(count));
+        var closed = await api.CreateClient().GetJsonAsync($"/conflicts/{conflict.GetProperty("id").GetInt64()}");
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+    }
+
+    private async Task<List<JsonElement>> OpenConflictsAsync(long claim) =>
+        [.. (await api.CreateClient().GetJsonAsync($"/claims/{claim}")).GetProperty("conflicts").EnumerateArray()];
+
+    [Fact]
     public async Task A_new_property_label_is_searchable_in_its_existing_claims()
     {
         var world = await World.CreateAsync(api);
