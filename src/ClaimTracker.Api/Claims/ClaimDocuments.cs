@@ -85,7 +85,6 @@ public static class ClaimDocuments
             ? tagged
             : await connection.QuerySingleOrDefaultAsync<Lookup>(new CommandDefinition(LookupSql, Parameters(id), cancellationToken: ct));
 
-
     /// <summary>Keeps a built answer under the counters read before it was built. On a standby (read-only) it is not
     /// kept: the primary keeps its own, and they reach the standby by replication.</summary>
     public static async Task KeepAsync(NpgsqlConnection connection, long id, Lookup before, byte[] body, CancellationToken ct)
@@ -97,7 +96,7 @@ public static class ClaimDocuments
                 ClaimId = id, before.SubjectId, before.PropertyId, before.Version, before.GroupEpoch, before.GlobalEpoch, Format, Body = body,
             }, cancellationToken: ct));
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.ForeignKeyViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
         {
             // A standby cannot keep it; nothing else is lost than the next read's head start.
         }
