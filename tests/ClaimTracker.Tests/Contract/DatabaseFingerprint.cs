@@ -19,9 +19,13 @@ public sealed class DatabaseFingerprint(NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync();
         // change_counts counts every statement that writes (the ETags' source), a check's own insert and delete among
-        // them: bookkeeping of changes, not data a request may leave half-written.
-        _tables ??= [.. await connection.QueryAsync<string>(
-            "select tablename from pg_tables where schemaname = 'public' and tablename <> 'change_counts' order by tablename")];
+        // them, and the claim documents' counters do the same for kept answers, which reads write: bookkeeping of
+        // changes and a cache of answers, not data a request may leave half-written.
+        _tables ??= [.. await connection.QueryAsync<string>("""
+            select tablename from pg_tables where schemaname = 'public'
+              and tablename not in ('change_counts', 'claim_documents', 'claim_document_epoch', 'claim_group_epochs')
+            order by tablename
+            """)];
 
         var signatures = (await connection.QueryAsync<(string Name, long Rows, long NewestXmin)>(string.Join("\nunion all\n", _tables.Select(t =>
             $"select '{t}' as name, count(*) as rows, coalesce(max(xmin::text::bigint), 0) as newest from \"{t}\""))))
