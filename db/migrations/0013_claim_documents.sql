@@ -42,20 +42,13 @@ create table claim_documents (
 create index sources_outlet_key on sources (lower(btrim(outlet))) where outlet is not null;
 create index sources_republishes on sources (republishes_source_id) where republishes_source_id is not null;
 
--- Bumps the given groups (subjects and properties, pairwise), in key order (two writers bump shared groups in the same
--- order).
-create function touch_groups(subject_ids bigint[], property_ids bigint[]) returns void
-language sql as $$
-    insert into claim_group_epochs as g (subject_id, property_id, epoch)
-    select distinct t.subject_id, t.property_id, 1 from unnest(subject_ids, property_ids) as t (subject_id, property_id)
-    order by 1, 2
-    on conflict (subject_id, property_id) do update set epoch = g.epoch + 1
-$$;
-
--- Bumps the groups of the given claims.
+-- Bumps the groups of the given claims, in key order (two writers bump shared groups in the same order).
 create function touch_claim_groups(claim_ids bigint[]) returns void
 language sql as $$
-    select touch_groups(array_agg(c.subject_id), array_agg(c.property_id)) from claims c where c.id = any(claim_ids)
+    insert into claim_group_epochs as g (subject_id, property_id, epoch)
+    select distinct c.subject_id, c.property_id, 1 from claims c where c.id = any(claim_ids)
+    order by 1, 2
+    on conflict (subject_id, property_id) do update set epoch = g.epoch + 1
 $$;
 
 -- The claims citing the given sources, or citing a source that republishes one of them (claim_voice follows the chain).
@@ -88,8 +81,9 @@ begin
     case tg_table_name
     when 'claims' then
         -- The group a claim leaves and the one it joins; a deleted claim's document goes with it.
-        execute 'select touch_groups(array_agg(subject_id), array_agg(property_id)) from ('
-             || format(changed, 'subject_id, property_id') || ') t';
+        execute 'insert into claim_group_epochs as g (subject_id, property_id, epoch) '
+             || 'select distinct subject_id, property_id, 1 from (' || format(changed, 'subject_id, property_id') || ') t '
+             || 'order by 1, 2 on conflict (subject_id, property_id) do update set epoch = g.epoch + 1';
         if tg_op = 'DELETE' then
             delete from claim_documents d using old_rows o where d.claim_id = o.id;
         end if;
