@@ -17,6 +17,7 @@ public static class ClaimsEndpoints
 
         group.MapGet("/", ListClaims.Handle)
             .WithName("ListClaims")
+            .WithConditionalReads(keep: true)
             .WithSummary("Query claims")
             .WithDescription("All filters combine. Keyset pagination; facets count the whole filtered set. Retracted claims are left out unless status=retracted.");
 

@@ -10,6 +10,7 @@ public static class ConflictsEndpoints
 
         group.MapGet("/", ListConflicts.Handle)
             .WithName("ListConflicts")
+            .WithConditionalReads(keep: true)
             .WithSummary("Where reports disagree")
             .WithDescription("Conflicts newest first, each with both claims side by side. Conflicts are opened and closed in the same transaction as the claim writes that cause them; see docs/conflicts.md for the rules.");
 

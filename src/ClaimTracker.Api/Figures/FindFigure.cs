@@ -54,7 +54,7 @@ public sealed record FigureResult(
 public static class FindFigure
 {
     public static void MapFigures(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("/figures").WithTags("Figures").WithValidation().WithConditionalReads()
+        routes.MapGroup("/figures").WithTags("Figures").WithValidation().WithConditionalReads(keep: true)
             .MapGet("/", Handle)
             .WithName("FindFigure")
             .WithSummary("Which articles support a figure")

@@ -18,7 +18,8 @@ public enum VersionedBy { None, Claim, Conflict }
 /// <param name="Today">The answer depends on today's date (deadlines are judged as of today by default).</param>
 /// <param name="RunningTransactions">The answer is cut below the oldest transaction still running (the change feed),
 /// so it changes when such a transaction ends, even one that rolls back.</param>
-public sealed record ConditionalRead(VersionedBy Version = VersionedBy.None, bool Today = false, bool RunningTransactions = false);
+/// <param name="Keep">The answer is costly to build and is kept ready under its change count (<see cref="KeptAnswers"/>).</param>
+public sealed record ConditionalRead(VersionedBy Version = VersionedBy.None, bool Today = false, bool RunningTransactions = false, bool Keep = false);
 
 /// <summary>
 /// Conditional reads. A read's ETag is a hash of what its answer is a function of: the database's change count (the
@@ -27,6 +28,8 @@ public sealed record ConditionalRead(VersionedBy Version = VersionedBy.None, boo
 /// or the oldest running transaction. The count is read before the answer is, so an ETag never claims an answer
 /// fresher than it is. If-None-Match naming the current ETag gets a 304 after that one query, without the handler.
 /// Claims and conflicts keep their version first in the ETag ("v3-1f0c..."), so the ETag read is what If-Match takes.
+/// Reads marked to keep read their kept answer with the count (<see cref="KeptAnswers"/>) and, when it is current,
+/// send it without the handler.
 /// </summary>
 public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, IOptions<ClaimTrackerOptions> options)
 {
@@ -62,27 +65,62 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
 
     private async Task ReadAsync(HttpContext http, ConditionalRead read)
     {
-        var tag = await TagAsync(http, read);
-        if (tag is not null && Matches(http.Request, tag))
+        var tagged = await TagAsync(http, read);
+        if (tagged is null)
+        {
+            await next(http);
+            return;
+        }
+        var tag = tagged.Tag;
+        if (Matches(http.Request, tag))
         {
             http.Response.StatusCode = StatusCodes.Status304NotModified;
             http.Response.Headers.ETag = tag;
             return;
         }
-        if (tag is not null)
+        if (tagged.Kept is { } kept)
         {
-            // Replaces a claim's or conflict's own "v3", which the handler sets for its writes' sake.
-            http.Response.OnStarting(() =>
-            {
-                if (http.Response.StatusCode == StatusCodes.Status200OK) http.Response.Headers.ETag = tag;
-                return Task.CompletedTask;
-            });
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            http.Response.Headers.ETag = tag;
+            http.Response.ContentType = kept.ContentType;
+            http.Response.ContentLength = kept.Body.Length;
+            await http.Response.Body.WriteAsync(kept.Body, http.RequestAborted);
+            return;
         }
-        await next(http);
+        // Replaces a claim's or conflict's own "v3", which the handler sets for its writes' sake.
+        http.Response.OnStarting(() =>
+        {
+            if (http.Response.StatusCode == StatusCodes.Status200OK) http.Response.Headers.ETag = tag;
+            return Task.CompletedTask;
+        });
+        if (tagged.Key is not { } key)
+        {
+            await next(http);
+            return;
+        }
+
+        // A read to keep: its answer is written to a buffer, sent from there, and handed to the writer of kept answers.
+        using var buffer = await BufferedAsync(http);
+        // An empty answer (a 404 with no body yet) is left open: the problem details written after this give it its body.
+        if (buffer.Length == 0) return;
+        var answer = buffer.ToArray();
+        if (http.Response.StatusCode == StatusCodes.Status200OK && http.Response.ContentType is { } contentType)
+        {
+            http.RequestServices.GetRequiredService<KeptAnswers>().Keep(tagged.Server!, new KeptAnswers.Answer(key, tagged.Changes, contentType, answer));
+        }
+        http.Response.ContentLength = answer.Length;
+        await http.Response.Body.WriteAsync(answer, http.RequestAborted);
     }
 
-    /// <returns>The ETag the answer will have; null when the resource the route names does not exist (the handler answers).</returns>
-    private async Task<string?> TagAsync(HttpContext http, ConditionalRead read)
+    /// <param name="Tag">The ETag the answer will have.</param>
+    /// <param name="Changes">The change count the tag was drawn from.</param>
+    /// <param name="Key">For a read to keep, the key of its kept answer.</param>
+    /// <param name="Kept">For a read to keep, its answer kept at the count now, if any.</param>
+    /// <param name="Server">The server the count was read on, and the handler reads.</param>
+    private sealed record Tagged(string Tag, long Changes, byte[]? Key, KeptAnswers.Answer? Kept, string? Server);
+
+    /// <returns>Null when the resource the route names does not exist, or no server could say (the handler answers).</returns>
+    private async Task<Tagged?> TagAsync(HttpContext http, ConditionalRead read)
     {
         long? id = null;
         if (read.Version != VersionedBy.None)
@@ -98,22 +136,41 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
         };
         var oldest = read.RunningTransactions ? "pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "null::bigint";
         var sql = $"select (select sum(changes) from change_counts)::bigint as changes, {version} as version, {oldest} as oldest";
+
+        // What the answer is a function of besides the data; a kept answer's key.
+        var identity = new StringBuilder()
+            .Append(_build).Append('\n')
+            .Append(http.Request.Scheme).Append("://").Append(http.Request.Host.Value).Append(http.Request.Path.Value).Append('\n')
+            .Append(NormalQuery(http.Request.QueryString)).Append('\n')
+            .Append(read.Today ? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("O", CultureInfo.InvariantCulture) : "")
+            .ToString();
+        // A read that may get a 304 reads the counts alone.
+        var keep = read.Keep && !read.RunningTransactions && read.Version == VersionedBy.None && http.Request.Headers.IfNoneMatch.Count == 0;
+        byte[]? key = keep ? SHA256.HashData(Encoding.UTF8.GetBytes(identity)) : null;
+
         // The counts are read on the connection the handler then gets: with standbys, on the server that will answer
         // (one may be a moment behind the primary), so the tag is never newer than the answer; and one connection per
         // request instead of two.
         State state;
+        KeptAnswers.Answer? kept = null;
+        string? server = null;
         var reads = http.RequestServices.GetRequiredService<ReadDb>();
         if (await reads.PrepareAsync(http.RequestAborted) is not null) return null; // the handler answers the 400
         NpgsqlConnection? connection = null;
         try
         {
             connection = await reads.OpenConnectionAsync(http.RequestAborted);
+            server = KeptAnswers.ServerOf(connection);
             if (read.Version == VersionedBy.Claim && http.Request.Headers.IfNoneMatch.Count == 0)
             {
-                // A claim's counts come with its kept answer, in one statement (a request that may get a 304 reads
-                // the counts alone); the handler takes the look-up from there.
-                var tagged = await Claims.ClaimDocuments.FindTaggedAsync(http, connection, id!.Value, http.RequestAborted);
-                state = new State { Changes = tagged.Changes, Version = tagged.Found ? tagged.Version : null };
+                // A claim's counts come with its kept answer, in one statement; the handler takes the look-up from there.
+                var found = await Claims.ClaimDocuments.FindTaggedAsync(http, connection, id!.Value, http.RequestAborted);
+                state = new State { Changes = found.Changes, Version = found.Found ? found.Version : null };
+            }
+            else if (key is not null)
+            {
+                (var changes, kept) = await http.RequestServices.GetRequiredService<KeptAnswers>().FindAsync(connection, key, http.RequestAborted);
+                state = new State { Changes = changes };
             }
             else
             {
@@ -126,19 +183,17 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             if (connection is not null) await connection.DisposeAsync();
             return null;
         }
-        reads.Keep(connection);
+        if (kept is not null) await connection.DisposeAsync(); // served as kept: the handler does not run
+        else reads.Keep(connection);
         if (read.Version != VersionedBy.None && state.Version is null) return null;
 
-        var text = new StringBuilder()
-            .Append(_build).Append('\n')
+        var text = new StringBuilder(identity).Append('\n')
             .Append(state.Changes).Append('\n')
-            .Append(http.Request.Scheme).Append("://").Append(http.Request.Host.Value).Append(http.Request.Path.Value).Append('\n')
-            .Append(NormalQuery(http.Request.QueryString)).Append('\n')
-            .Append(read.Today ? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("O", CultureInfo.InvariantCulture) : "").Append('\n')
             .Append(state.Oldest).Append('\n')
             .Append(state.Version);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())).AsSpan(0, 8));
-        return state.Version is { } v ? $"\"v{v}-{hash}\"" : $"\"{hash}\"";
+        var tag = state.Version is { } v ? $"\"v{v}-{hash}\"" : $"\"{hash}\"";
+        return new Tagged(tag, state.Changes, key, kept, server);
     }
 
     private sealed class State
@@ -154,17 +209,7 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
     /// </summary>
     private async Task DocumentAsync(HttpContext http)
     {
-        var body = http.Response.Body;
-        using var buffer = new MemoryStream();
-        http.Response.Body = buffer;
-        try
-        {
-            await next(http);
-        }
-        finally
-        {
-            http.Response.Body = body;
-        }
+        using var buffer = await BufferedAsync(http);
         if (http.Response.StatusCode == StatusCodes.Status200OK)
         {
             var tag = $"\"{Convert.ToHexStringLower(SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)).AsSpan(0, 8))}\"";
@@ -180,7 +225,29 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
         if (buffer.Length == 0) return;
         http.Response.ContentLength = buffer.Length;
         buffer.Position = 0;
-        await buffer.CopyToAsync(body, http.RequestAborted);
+        await buffer.CopyToAsync(http.Response.Body, http.RequestAborted);
+    }
+
+    /// <summary>Runs the rest of the pipeline with the answer's body written to memory, and the body put back.</summary>
+    private async Task<MemoryStream> BufferedAsync(HttpContext http)
+    {
+        var body = http.Response.Body;
+        var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        try
+        {
+            await next(http);
+            return buffer;
+        }
+        catch
+        {
+            await buffer.DisposeAsync();
+            throw;
+        }
+        finally
+        {
+            http.Response.Body = body;
+        }
     }
 
     /// <summary>If-None-Match names the tag (weak comparison, as RFC 9110 has it for GET). "*" is left to the handler.</summary>
@@ -242,7 +309,8 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
 
 /// <summary>
 /// Folds the change counts of backends that have gone into one row (see 0010_conditional_reads.sql), hourly, once
-/// there are more rows than a few connection pools' worth: every ETag sums them.
+/// there are more rows than a few connection pools' worth: every ETag sums them. And deletes the kept answers that can
+/// no longer be served (0015_kept_answers.sql).
 /// </summary>
 public sealed class ChangeCountFolding(NpgsqlDataSource db, ILogger<ChangeCountFolding> logger, IOptions<ClaimTrackerOptions> options) : BackgroundService
 {
@@ -259,10 +327,11 @@ public sealed class ChangeCountFolding(NpgsqlDataSource db, ILogger<ChangeCountF
                 await using var connection = await db.OpenConnectionAsync(stoppingToken);
                 await connection.ExecuteAsync(new CommandDefinition(
                     "select fold_change_counts() where (select count(*) from change_counts) > @rows", new { rows = Rows }, cancellationToken: stoppingToken));
+                await connection.ExecuteAsync(new CommandDefinition(KeptAnswers.PruneSql, cancellationToken: stoppingToken));
             }
             catch (Exception e) when (e is NpgsqlException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("Folding the change counts failed: {Message}", e.Message);
+                logger.LogWarning("Folding the change counts or pruning kept answers failed: {Message}", e.Message);
             }
         }
     }
@@ -270,8 +339,9 @@ public sealed class ChangeCountFolding(NpgsqlDataSource db, ILogger<ChangeCountF
 
 public static class ConditionalReadConventions
 {
-    /// <summary>The reads of this group or endpoint answer with an ETag and honour If-None-Match.</summary>
+    /// <summary>The reads of this group or endpoint answer with an ETag and honour If-None-Match; with <paramref name="keep"/>,
+    /// their answers are kept ready (<see cref="KeptAnswers"/>).</summary>
     public static TBuilder WithConditionalReads<TBuilder>(this TBuilder builder, VersionedBy version = VersionedBy.None,
-        bool today = false, bool runningTransactions = false) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ConditionalRead(version, today, runningTransactions));
+        bool today = false, bool runningTransactions = false, bool keep = false) where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ConditionalRead(version, today, runningTransactions, keep));
 }

@@ -26,6 +26,8 @@ public static class Setup
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedSupervisor>());
         services.AddHostedService<IdempotencyKeyCleanup>();
         services.AddHostedService<ChangeCountFolding>();
+        services.AddSingleton<KeptAnswers>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeptAnswers>());
         services.AddSingleton<Changes.ChangeStreams>();
         services.AddHostedService(sp => sp.GetRequiredService<Changes.ChangeStreams>());
         services.AddSingleton<Imports.ImportJobs>();

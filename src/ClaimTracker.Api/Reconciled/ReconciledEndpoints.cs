@@ -5,7 +5,7 @@ namespace ClaimTracker.Api.Reconciled;
 public static class ReconciledEndpoints
 {
     public static void MapReconciled(this IEndpointRouteBuilder routes) =>
-        routes.MapGroup("/reconciled").WithTags("Figures").WithValidation().WithConditionalReads()
+        routes.MapGroup("/reconciled").WithTags("Figures").WithValidation().WithConditionalReads(keep: true)
             .MapGet("/", GetReconciled.Handle)
             .WithName("GetReconciled")
             .ProducesProblems(422)

@@ -159,100 +159,13 @@ public sealed class ClaimDocumentTests(ApiFactory api, ITestOutputHelper output)
         var otherId = await world.Curator.CreateSubjectAsync(other);
         var asserterId = (await api.CreateClient().GetJsonAsync($"/subjects?name={Uri.EscapeDataString(world.Asserter)}"))
             .GetProperty("items")[0].GetProperty("id").GetInt64();
-        string[] sentences =
-        [
-            "the US has about 2,500 troops in Iraq", "Another official put the number at 2,500 exactly",
-            "A third said 3,000 US troops remained", "Seven US troops were wounded in a raid on August 29",
-        ];
-        object[] values =
-        [
-            new { kind = "quantity", amount = 2500, approximation = "approximate" }, new { kind = "quantity", amount = 2500 },
-            new { kind = "quantity", amount = 3000 }, new { kind = "quantity", lowerBound = 2000, upperBound = 3000 },
-        ];
-        var claims = new List<long>();
-        var body = World.Body;
+        var writes = new RandomWrites(api, world, random) { Subjects = [world.Subject, other], Renamable = [asserterId, otherId] };
+        var claims = writes.Claims;
         var (kept, built) = (0, 0);
-
-        async Task<string> ETagAsync(long id) => (await api.CreateClient().GetAsync($"/claims/{id}")).Headers.ETag!.Tag;
-        HttpRequestMessage WithMatch(HttpMethod method, string url, string etag, object? content = null)
-        {
-            var request = new HttpRequestMessage(method, url);
-            if (content is not null) request.Content = JsonContent.Create(content);
-            request.Headers.TryAddWithoutValidation("If-Match", etag);
-            return request;
-        }
-        long Any() => claims[random.Next(claims.Count)];
 
         for (var step = 0; step < 45; step++)
         {
-            var op = claims.Count < 4 ? 0 : random.Next(9);
-            string what;
-            switch (op)
-            {
-                case 0 or 1:
-                {
-                    var subject = random.Next(2) == 0 ? world.Subject : other;
-                    var claim = await world.CreateClaimAsync(("subject", subject), ("value", values[random.Next(values.Length)]),
-                        ("assertedBy", random.Next(2) == 0 ? world.Asserter : null),
-                        ("evidence", world.Evidence(sentences[random.Next(3)])));
-                    claims.Add(Id(claim));
-                    what = $"create {Id(claim)}";
-                    break;
-                }
-                case 2:
-                {
-                    var id = Any();
-                    var patch = random.Next(2) == 0 ? (object)new { note = $"revised {step}" } : new { value = values[random.Next(values.Length)] };
-                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Patch, $"/claims/{id}", await ETagAsync(id), patch));
-                    what = $"revise {id}: {(int)response.StatusCode}";
-                    break;
-                }
-                case 3:
-                {
-                    var id = Any();
-                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Delete, $"/claims/{id}?reason=misread", await ETagAsync(id)));
-                    what = $"retract {id}: {(int)response.StatusCode}";
-                    break;
-                }
-                case 4:
-                {
-                    var id = Any();
-                    var response = await world.Curator.PostJsonAsync($"/claims/{id}/evidence", new { sourceId = world.SourceId, exact = sentences[random.Next(sentences.Length)] });
-                    what = $"evidence {id}: {(int)response.StatusCode}";
-                    break;
-                }
-                case 5:
-                {
-                    var response = await world.Curator.PostJsonAsync($"/subjects/{asserterId}/aliases", new { alias = $"alias {Samples.Unique()}" });
-                    what = $"alias: {(int)response.StatusCode}";
-                    break;
-                }
-                case 6:
-                {
-                    // A corrected text: a passage moves, and one of them may no longer be found.
-                    body = random.Next(2) == 0 ? "Correction: " + body : body.Replace("Seven US troops", "Eight US troops");
-                    var response = await world.Curator.PostJsonAsync($"/sources/{world.SourceId}/revisions", new { body = body + $" [{Samples.Unique()}]", note = "correction" });
-                    what = $"source revision: {(int)response.StatusCode}";
-                    break;
-                }
-                case 7:
-                {
-                    var (id, name) = random.Next(2) == 0 ? (asserterId, $"Agency {Samples.Unique()}") : (otherId, $"Garrison {Samples.Unique()}");
-                    var response = await world.Curator.PatchAsJsonAsync($"/subjects/{id}", new { name });
-                    what = $"rename {id}: {(int)response.StatusCode}";
-                    break;
-                }
-                default:
-                {
-                    var open = (await api.CreateClient().GetJsonAsync($"/conflicts?subject={world.SubjectId}&status=open")).GetProperty("items");
-                    if (open.GetArrayLength() == 0) { what = "no open conflict"; break; }
-                    var conflict = open[0];
-                    var response = await world.Curator.SendAsync(WithMatch(HttpMethod.Patch, $"/conflicts/{conflict.GetProperty("id").GetInt64()}",
-                        $"\"v{conflict.GetProperty("version").GetInt32()}\"", new { status = "acknowledged", note = "seen" }));
-                    what = $"acknowledge conflict: {(int)response.StatusCode}";
-                    break;
-                }
-            }
+            var what = await writes.StepAsync(step);
             output.WriteLine($"step {step}: {what}");
 
             foreach (var id in claims)

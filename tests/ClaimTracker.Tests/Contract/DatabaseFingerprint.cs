@@ -23,7 +23,7 @@ public sealed class DatabaseFingerprint(NpgsqlDataSource db)
         // changes and a cache of answers, not data a request may leave half-written.
         _tables ??= [.. await connection.QueryAsync<string>("""
             select tablename from pg_tables where schemaname = 'public'
-              and tablename not in ('change_counts', 'claim_documents', 'claim_document_epoch', 'claim_group_epochs')
+              and tablename not in ('change_counts', 'claim_documents', 'claim_document_epoch', 'claim_group_epochs', 'kept_answers')
             order by tablename
             """)];
 
