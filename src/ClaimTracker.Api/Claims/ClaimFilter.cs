@@ -23,7 +23,8 @@ namespace ClaimTracker.Api.Claims;
 /// applied) contains it, or whose amount it is ("at least 2" is found by 2, not by every larger figure).</param>
 /// <param name="ValueMin">Quantities whose range reaches this figure or more, e.g. 1000.</param>
 /// <param name="ValueMax">Quantities whose range reaches this figure or less, e.g. 5,000.</param>
-/// <param name="Unit">Quantities in this unit (case-insensitive), e.g. troops.</param>
+/// <param name="Unit">Quantities in this unit, e.g. troops: case, singular or plural, and the synonyms the conflict rules
+/// know (soldiers, service members and personnel count as troops; people as persons) do not matter.</param>
 /// <param name="From">Claims whose valid time or time value overlaps the period from this date on: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09.</param>
 /// <param name="To">... up to this date's period, inclusive: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2026.</param>
 /// <param name="Q">Full-text search over the claim, its subject's names and its passages, in PostgreSQL's websearch syntax: words
@@ -198,7 +199,8 @@ public sealed class ClaimFilter
         if (query.Unit is { } unit)
         {
             p.Add("unit", unit.Trim());
-            filter.Conditions.Add("lower(c.unit) = lower(@unit)");
+            // By the unit's key (db/functions/unit_key.sql), as the conflict rules compare units.
+            filter.Conditions.Add("unit_key(c.unit) = unit_key(@unit)");
         }
         var (from, to) = (query.From?.Value, query.To?.Value);
         if (from is not null || to is not null)

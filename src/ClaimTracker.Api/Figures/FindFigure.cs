@@ -28,7 +28,8 @@ public enum FigureMatch { States, Admits }
 public sealed record FigureSource(PassageSource Source, FigureClaim[] Claims, int ClaimCount, string ClaimsHref);
 
 /// <param name="Value">The figure to look up (required), e.g. 2,500; 2500 and 2 500 read the same.</param>
-/// <param name="Unit">Only quantities in this unit (case-insensitive), e.g. troops or people.</param>
+/// <param name="Unit">Only quantities in this unit, e.g. troops or people: case, singular or plural, and the synonyms the
+/// conflict rules know (soldiers, service members and personnel count as troops) do not matter.</param>
 /// <param name="Property">Only claims with this property key, e.g. troop_count.</param>
 public sealed record FigureQuery(
     [property: FromQuery(Name = "value"), System.ComponentModel.DataAnnotations.Required] Param<Figure>? Value,

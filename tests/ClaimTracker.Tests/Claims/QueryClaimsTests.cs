@@ -53,6 +53,32 @@ public sealed class QueryClaimsTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal([ownVoice], (await Get($"/claims?subject={s}&asserted_by=source&property=troop_count&source={world.SourceId}")).Ids());
     }
 
+    /// <summary>
+    /// Invented reports: a wire says "2,500 US soldiers", a ministry "2,500 service members", a newspaper "2,500 troops",
+    /// and a monitor "2,500 civilians". A reader asking for troops means the first three, as the conflict rules do.
+    /// </summary>
+    [Fact]
+    public async Task Unit_filters_match_a_unit_by_its_key_singular_plural_and_synonyms_but_not_other_units()
+    {
+        var world = await World.CreateAsync(api);
+        long Claim(JsonElement c) => Id(c);
+        var soldiers = Claim(await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit = "soldiers" })));
+        var members = Claim(await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit = "Service Members" })));
+        var troops = Claim(await world.CreateClaimAsync(("value", new { kind = "quantity", amount = 2500, unit = "troops" })));
+        var civilians = Claim(await world.CreateClaimAsync(("property", "killed"), ("value", new { kind = "quantity", amount = 2500, unit = "civilians" })));
+
+        foreach (var asked in new[] { "troops", "troop", "Soldier", "personnel" })
+        {
+            Assert.Equal([soldiers, members, troops], (await Get($"/claims?subject={world.SubjectId}&unit={asked}")).Ids());
+            var figure = await Get($"/figures?value=2500&unit={asked}");
+            var found = figure.GetProperty("sources").EnumerateArray()
+                .SelectMany(s => s.GetProperty("claims").EnumerateArray().Select(c => c.GetProperty("claimId").GetInt64())).ToHashSet();
+            Assert.Superset(new HashSet<long> { soldiers, members, troops }, found);
+            Assert.DoesNotContain(civilians, found);
+        }
+        Assert.Equal([civilians], (await Get($"/claims?subject={world.SubjectId}&unit=civilian")).Ids());
+    }
+
     [Fact]
     public async Task Status_rank_and_best_filters()
     {
