@@ -14,8 +14,11 @@ public static class GetClaim
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         if (await ClaimDocuments.FindAsync(http, connection, id, ct) is not { } found) return Problems.NotFound("Claim", id);
-        http.Response.Headers.ETag = ClaimDetail.ETagOf(found.Version);
-        if (found.Body is { } kept) return new JsonBytes<ClaimDetail>(kept);
+        if (found.Body is { } kept)
+        {
+            http.Response.Headers.ETag = ClaimDetail.ETagOf(found.Version);
+            return new JsonBytes<ClaimDetail>(kept);
+        }
 
         if (await ClaimQuery.LoadAsync(connection, null, id, ct) is not { } claim) return Problems.NotFound("Claim", id);
         http.Response.Headers.ETag = claim.ETag;
