@@ -144,8 +144,9 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             .Append(NormalQuery(http.Request.QueryString)).Append('\n')
             .Append(read.Today ? DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime).ToString("O", CultureInfo.InvariantCulture) : "")
             .ToString();
-        // A read that may get a 304 reads the counts alone.
-        var keep = read.Keep && !read.RunningTransactions && read.Version == VersionedBy.None && http.Request.Headers.IfNoneMatch.Count == 0;
+        // A browser revalidates with If-None-Match: after a write its tag is old, and the answer another reader built
+        // since is what it gets.
+        var keep = read.Keep && !read.RunningTransactions && read.Version == VersionedBy.None;
         byte[]? key = keep ? SHA256.HashData(Encoding.UTF8.GetBytes(identity)) : null;
 
         // The counts are read on the connection the handler then gets: with standbys, on the server that will answer
