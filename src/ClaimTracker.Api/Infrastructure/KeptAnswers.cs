@@ -141,6 +141,11 @@ public sealed class KeptAnswers(Database database, ILogger<KeptAnswers> logger) 
                 // The primary is away (a failover) or busy: the answer is built again at its next read.
                 logger.LogDebug("An answer was not kept: {Message}", e.Message);
             }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // Anything else is a defect to see, but not one to stop the app for: a hosted service that throws would.
+                logger.LogWarning(e, "An answer was not kept");
+            }
         }
     }
 }
