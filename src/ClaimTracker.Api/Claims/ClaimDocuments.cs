@@ -56,7 +56,7 @@ public static class ClaimDocuments
     /// <summary>The look-up of <see cref="FindAsync"/> with the columns of a conditional read's ETag before it
     /// (<c>changes</c>, and whether the claim was <c>found</c>), so that one statement serves both (Infrastructure/ConditionalReads.cs).</summary>
     public static readonly string TaggedLookupSql = $"""
-        select (select sum(changes) from change_counts)::bigint as changes, l.version is not null as found,
+        select {Infrastructure.ConditionalReads.ChangeCount} as changes, l.version is not null as found,
                coalesce(l.version, 0) as version, coalesce(l.subject_id, 0) as subject_id, coalesce(l.property_id, 0) as property_id,
                coalesce(l.global_epoch, 0) as global_epoch, coalesce(l.group_epoch, 0) as group_epoch, l.body
         from (select 1) one left join lateral ({LookupSql}) l on true

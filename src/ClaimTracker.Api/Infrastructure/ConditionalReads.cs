@@ -42,6 +42,9 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
 
     private readonly string _build = Build(options.Value);
 
+    /// <summary>The database's change count, which every ETag and kept answer is drawn from (0010_conditional_reads.sql).</summary>
+    public const string ChangeCount = "(select sum(changes) from change_counts)::bigint";
+
     public async Task InvokeAsync(HttpContext http)
     {
         if (!HttpMethods.IsGet(http.Request.Method))
@@ -135,7 +138,7 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             _ => "null::int",
         };
         var oldest = read.RunningTransactions ? "pg_snapshot_xmin(pg_current_snapshot())::text::bigint" : "null::bigint";
-        var sql = $"select (select sum(changes) from change_counts)::bigint as changes, {version} as version, {oldest} as oldest";
+        var sql = $"select {ChangeCount} as changes, {version} as version, {oldest} as oldest";
 
         // What the answer is a function of besides the data; a kept answer's key.
         var identity = new StringBuilder()

@@ -39,9 +39,9 @@ public sealed class KeptAnswers(Database database, ILogger<KeptAnswers> logger) 
 
     /// <summary>The change count now (as a conditional read's ETag reads it) and the answer kept at that count, if any;
     /// its bytes only when the app does not hold them already (<c>@held</c>, the count of the answer it holds).</summary>
-    public const string LookupSql = """
+    public const string LookupSql = $"""
         select c.changes, k.content_type, case when c.changes = @held then null else k.body end as body
-        from (select sum(changes)::bigint as changes from change_counts) c
+        from (select {ConditionalReads.ChangeCount} as changes) c
         left join kept_answers k on k.key = @key and k.changes = c.changes
         """;
 
@@ -53,7 +53,7 @@ public sealed class KeptAnswers(Database database, ILogger<KeptAnswers> logger) 
         """;
 
     /// <summary>Answers kept at an older count than now can never be served again (the count only grows).</summary>
-    public const string PruneSql = "delete from kept_answers where changes < (select sum(changes) from change_counts)";
+    public const string PruneSql = $"delete from kept_answers where changes < {ConditionalReads.ChangeCount}";
 
     /// <summary>A row of <see cref="LookupSql"/>.</summary>
     private sealed class Row
