@@ -21,7 +21,8 @@ namespace ClaimTracker.Tests.Replication;
 /// </summary>
 public sealed class FailoverRun : IAsyncLifetime
 {
-    public sealed record Attempt(double At, string Key, int Status, string? RetryAfter, string? ContentType, string? Body);
+    /// <summary>One write attempt: <paramref name="Sent"/> when it was sent and <paramref name="At"/> when its answer came, in seconds of the run.</summary>
+    public sealed record Attempt(double Sent, double At, string Key, int Status, string? RetryAfter, string? ContentType, string? Body);
 
     public sealed record Change(long ClaimId, int Revision);
 
@@ -107,10 +108,11 @@ public sealed class FailoverRun : IAsyncLifetime
                 while (true)
                 {
                     using var request = ReplicatedApp.Post("/claims", ClaimBody(key), key);
+                    var sent = clock.Elapsed.TotalSeconds;
                     using var response = await Curator.SendAsync(request);
                     var status = (int)response.StatusCode;
                     var body = await response.Content.ReadAsStringAsync();
-                    Writes.Enqueue(new Attempt(clock.Elapsed.TotalSeconds, key, status, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(),
+                    Writes.Enqueue(new Attempt(sent, clock.Elapsed.TotalSeconds, key, status, response.Headers.RetryAfter?.Delta?.TotalSeconds.ToString(),
                         response.Content.Headers.ContentType?.MediaType, status == 201 ? null : body));
                     if (status == 201)
                     {
@@ -153,8 +155,10 @@ public sealed class FailoverRun : IAsyncLifetime
             var limit = TimeSpan.FromSeconds(90);
             await ServerTools.WaitForAsync(async () => await Cluster.WritableAsync() is not null, limit, "the secondary taking writes", 100);
             WritableAt = clock.Elapsed.TotalSeconds;
-            await ServerTools.WaitForAsync(() => Task.FromResult(Writes.Any(w => w.At > WritableAt && w.Status == 201)), limit, "the app writing again");
-            FirstWriteAfterTheKill = Writes.Where(w => w.At > KilledAt && w.Status == 201).Min(w => w.At);
+            await ServerTools.WaitForAsync(() => Task.FromResult(Writes.Any(w => w.Sent > KilledAt && w.At > WritableAt && w.Status == 201)), limit, "the app writing again");
+            // A write sent before the kill may be answered 201 just after it (the primary committed it first): the
+            // first write after the kill is the first one sent after it.
+            FirstWriteAfterTheKill = Writes.Where(w => w.Sent > KilledAt && w.Status == 201).Min(w => w.At);
             await Task.Delay(3_000);
         }
         finally
