@@ -24,6 +24,7 @@ namespace ClaimTracker.Api.Imports;
 public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, ILogger logger)
 {
     public const int BatchRows = 5_000;
+    private const int ChunkLines = 1_000;
     private const int MaxReportedRejections = 1_000;
     private const int SourceBodyCache = 2_000;
 
@@ -74,6 +75,25 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
         using var reader = new StreamReader(body, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 64 * 1024);
         long line = 0;
+        // Lines are read a chunk at a time, so that the names and texts the chunk looks up in the database are asked
+        // for in one query each (Run.PrefetchAsync) instead of one round trip per line; each line is then checked
+        // and written in order, as before.
+        var chunk = new List<(long Line, string Text)>(ChunkLines);
+        async Task LinesAsync()
+        {
+            await run.PrefetchAsync(chunk);
+            foreach (var (number, text) in chunk)
+            {
+                await run.LineAsync(number, text);
+                if (run.Buffered >= BatchRows) await run.FlushAsync();
+                if (number % ProgressLines == 0) progress?.Invoke(new Progress(number, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count));
+                if (number % 50_000 == 0)
+                {
+                    logger.LogInformation("Import: {Lines} lines read, {Claims} claims, {Seconds:F0} s", number, run.Counts.Claims, clock.Elapsed.TotalSeconds);
+                }
+            }
+            chunk.Clear();
+        }
         while (true)
         {
             string? text;
@@ -83,20 +103,17 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             catch (DecoderFallbackException)
             {
+                await LinesAsync();
                 run.Reject(line + 1, "$", "is not valid UTF-8; nothing after it was read.");
                 break;
             }
             if (text is null) break;
             line++;
             if (string.IsNullOrWhiteSpace(text)) continue;
-            await run.LineAsync(line, text);
-            if (run.Buffered >= BatchRows) await run.FlushAsync();
-            if (line % ProgressLines == 0) progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count));
-            if (line % 50_000 == 0)
-            {
-                logger.LogInformation("Import: {Lines} lines read, {Claims} claims, {Seconds:F0} s", line, run.Counts.Claims, clock.Elapsed.TotalSeconds);
-            }
+            chunk.Add((line, text));
+            if (chunk.Count == ChunkLines) await LinesAsync();
         }
+        await LinesAsync();
 
         // Read to the end, so that the hash covers the whole body even after a rejection stopped the reading.
         await body.CopyToAsync(Stream.Null, ct);
@@ -142,6 +159,10 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly Queue<long> _bodyOrder = new();
         private readonly HashSet<string> _shas = [];
         private readonly HashSet<string> _urls = [];
+        // What the database held when a chunk asked (PrefetchAsync): names no subject had, and whether a text or URL was stored.
+        private readonly HashSet<string> _absentSubjects = [];
+        private readonly Dictionary<string, bool> _shasInDatabase = [];
+        private readonly Dictionary<string, bool> _urlsInDatabase = [];
         private readonly Dictionary<(long Revision, int Start, int End), long> _spans = [];
         private readonly List<ImportRejection> _rejected = [];
         private readonly List<long> _claimIds = [];
@@ -167,6 +188,98 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         public async Task LoadVocabularyAsync()
         {
             foreach (var property in await ListProperties.DefinitionsAsync(connection, tx, ct)) _properties[property.Key] = property;
+        }
+
+        /// <summary>
+        /// Asks the database, in one query each, about every subject name and every source text and URL the chunk's
+        /// lines name that this import has not asked about yet; the lines' own checks then find the answers here.
+        /// A line this cannot read is left to <see cref="LineAsync"/>, which rejects it.
+        /// </summary>
+        public async Task PrefetchAsync(IReadOnlyList<(long Line, string Text)> lines)
+        {
+            var names = new HashSet<string>();
+            var shas = new Dictionary<string, byte[]>();
+            var urls = new HashSet<string>();
+            void Name(JsonElement element, bool nfc)
+            {
+                if (element.ValueKind != JsonValueKind.String || element.GetString()?.Trim() is not { Length: > 0 } name) return;
+                if (nfc) name = CodePoints.Nfc(name);
+                var key = name.ToLowerInvariant();
+                if (!_subjects.ContainsKey(key) && !_absentSubjects.Contains(key)) names.Add(name);
+            }
+            foreach (var (_, text) in lines)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(text);
+                    var root = document.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type)) continue;
+                    JsonElement value;
+                    switch (type.ValueKind == JsonValueKind.String ? type.GetString() : null)
+                    {
+                        case "subject":
+                            if (root.TryGetProperty("name", out value)) Name(value, nfc: true);
+                            if (root.TryGetProperty("broader", out value)) Name(value, nfc: false);
+                            if (root.TryGetProperty("aliases", out value) && value.ValueKind == JsonValueKind.Array)
+                            {
+                                foreach (var alias in value.EnumerateArray()) Name(alias, nfc: true);
+                            }
+                            break;
+                        case "claim":
+                            if (root.TryGetProperty("subject", out value)) Name(value, nfc: false);
+                            if (root.TryGetProperty("assertedBy", out value)) Name(value, nfc: false);
+                            if (root.TryGetProperty("attribution", out value) && value.ValueKind == JsonValueKind.Array)
+                            {
+                                foreach (var link in value.EnumerateArray())
+                                {
+                                    if (link.ValueKind == JsonValueKind.Object && link.TryGetProperty("subject", out var speaker)) Name(speaker, nfc: false);
+                                }
+                            }
+                            break;
+                        case "source":
+                            if (root.TryGetProperty("body", out value) && value.ValueKind == JsonValueKind.String && value.GetString() is { } body)
+                            {
+                                var sha = CreateSource.Sha256(CodePoints.Nfc(body));
+                                var hex = Convert.ToHexStringLower(sha);
+                                if (!_shasInDatabase.ContainsKey(hex)) shas.TryAdd(hex, sha);
+                            }
+                            if (root.TryGetProperty("url", out value) && value.ValueKind == JsonValueKind.String
+                                && value.GetString() is { } raw && CreateSource.NormalizeUrl(raw) is { } url && !_urlsInDatabase.ContainsKey(url))
+                            {
+                                urls.Add(url);
+                            }
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is JsonException or InvalidOperationException)
+                {
+                    // Not JSON, or a string that is not valid Unicode: rejected, with its reason, when the line itself is read.
+                }
+            }
+            if (names.Count > 0)
+            {
+                var found = (await connection.QueryAsync<(string Name, long Id)>(new CommandDefinition("""
+                    select n.name, a.subject_id from unnest(@names) as n(name) join subject_aliases a on a.alias_key = lower(n.name)
+                    """, new { names = names.ToArray() }, tx, cancellationToken: ct))).ToList();
+                foreach (var (name, id) in found) _subjects.TryAdd(name.ToLowerInvariant(), id);
+                foreach (var name in names)
+                {
+                    if (!_subjects.ContainsKey(name.ToLowerInvariant())) _absentSubjects.Add(name.ToLowerInvariant());
+                }
+            }
+            if (shas.Count > 0)
+            {
+                var stored = (await connection.QueryAsync<byte[]>(new CommandDefinition(
+                    "select distinct body_sha256 from source_revisions where body_sha256 = any(@shas)",
+                    new { shas = shas.Values.ToArray() }, tx, cancellationToken: ct))).Select(Convert.ToHexStringLower).ToHashSet();
+                foreach (var hex in shas.Keys) _shasInDatabase[hex] = stored.Contains(hex);
+            }
+            if (urls.Count > 0)
+            {
+                var stored = (await connection.QueryAsync<string>(new CommandDefinition(
+                    "select url from sources where url = any(@urls)", new { urls = urls.ToArray() }, tx, cancellationToken: ct))).ToHashSet();
+                foreach (var url in urls) _urlsInDatabase[url] = stored.Contains(url);
+            }
         }
 
         public async Task LineAsync(long line, string text)
@@ -246,6 +359,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         {
             var key = name.Trim().ToLowerInvariant();
             if (_subjects.TryGetValue(key, out var id)) return id;
+            if (_absentSubjects.Contains(key)) return null;
             if (await SubjectLookup.ByNameAsync(connection, tx, name, ct) is not { } found) return null;
             _subjects[key] = found.Id;
             return found.Id;
@@ -289,14 +403,14 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var sha = CreateSource.Sha256(body);
             var shaHex = Convert.ToHexStringLower(sha);
             var url = s.Url is null ? null : CreateSource.NormalizeUrl(s.Url);
-            if (!_shas.Add(shaHex) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "select exists (select 1 from source_revisions where body_sha256 = @sha)", new { sha }, tx, cancellationToken: ct)))
+            if (!_shas.Add(shaHex) || (_shasInDatabase.TryGetValue(shaHex, out var stored) ? stored : await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from source_revisions where body_sha256 = @sha)", new { sha }, tx, cancellationToken: ct))))
             {
                 Reject(line, "body", "a source with this text already exists (in the database or earlier in the import).");
                 return;
             }
-            if (url is not null && (!_urls.Add(url) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "select exists (select 1 from sources where url = @url)", new { url }, tx, cancellationToken: ct))))
+            if (url is not null && (!_urls.Add(url) || (_urlsInDatabase.TryGetValue(url, out var taken) ? taken : await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from sources where url = @url)", new { url }, tx, cancellationToken: ct)))))
             {
                 Reject(line, "url", "a source with this URL already exists (in the database or earlier in the import).");
                 return;

@@ -136,6 +136,50 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Lines_are_checked_against_what_the_database_and_earlier_lines_hold_across_chunks_of_lines()
+    {
+        // The import asks the database about a thousand lines' names, texts and URLs at once: every answer must be
+        // the one a line-by-line check gives, in the chunk that asked and in later ones.
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var world = await World.CreateAsync(api);
+        var storedBody = $"Stored report {u}. The US has about 2,500 troops in Iraq.";
+        var storedUrl = $"https://example.org/stored/{u}";
+        await curator.CreateSourceAsync(Samples.Source(body: storedBody, url: storedUrl));
+        var before = await api.CountRowsAsync();
+        var nobody = $"Nobody yet {u}";
+        object Claim(string subject) => new
+        {
+            type = "claim", subject, property = "troop_count", value = new { kind = "quantity", amount = 2500, approximation = "approximate" },
+            evidence = new[] { new { source = "s1", exact = "about 2,500 troops" } },
+        };
+        var lines = new List<object>
+        {
+            new { type = "subject", name = world.Subject.ToUpperInvariant(), kind = "military force" },       // 1: an existing name, in capitals
+            new { type = "source", @ref = "s0", title = $"Copy {u}", body = storedBody, language = "en" },   // 2: a stored text
+            new { type = "source", @ref = "s2", title = $"Again {u}", body = $"Other {u}", language = "en", url = storedUrl }, // 3: a stored URL
+            new { type = "source", @ref = "s1", title = $"New {u}", body = Body(u), language = "en" },
+            Claim(nobody),                                                                                    // 5: no such subject yet
+            Claim($"{world.Subject} ALIAS"),                                                                  // 6: an existing alias
+        };
+        // Enough new subjects to carry the rest into a later chunk.
+        for (var i = 0; i < 1_200; i++) lines.Add(new { type = "subject", name = $"Filler {u} {i}", kind = "body" });
+        var later = lines.Count + 1;
+        lines.Add(Claim($"filler {u} 7"));                                   // a subject of this import, from an earlier chunk
+        lines.Add(Claim($"Never named {u}"));                                // no such subject: rejected
+        lines.Add(new { type = "subject", name = nobody, kind = "body" });  // the name line 5 did not find, now made
+        lines.Add(Claim(nobody));                                            // and found
+        lines.Add(Claim(world.Subject.ToLowerInvariant()));                  // the existing subject, asked again in this chunk
+
+        var response = await curator.PostAsync("/import", Ndjson(lines));
+
+        var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
+        var rejected = problem.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("field").GetString())).ToList();
+        Assert.Equal([(1L, "name"), (2L, "body"), (3L, "url"), (5L, "subject"), (later + 1L, "subject")], rejected);
+        Assert.Equal(before, await api.CountRowsAsync());
+    }
+
+    [Fact]
     public async Task A_line_with_a_lone_surrogate_is_rejected_naming_its_field_and_nothing_is_written()
     {
         var curator = await api.CuratorClientAsync();
