@@ -241,8 +241,8 @@ public sealed record EvidenceView(
 /// <param name="PartOf">The claim this one is a part of (a breakdown), if any.</param>
 /// <param name="Snippet">On GET /claims with q only: the passage the search matched, its matching words marked; absent otherwise.</param>
 /// <param name="ReconciledHref">For a quantity claim, what the reports say the figure is for its subject and property over the months
-/// of its as-of period: GET /reconciled?subject={subject id}&amp;property={key}&amp;from=...&amp;to=... (an open end is left out); null
-/// for other claims.</param>
+/// of its as-of period, in its unit: GET /reconciled?subject={subject id}&amp;property={key}&amp;from=...&amp;to=...&amp;unit=... (an open
+/// end is left out); null for other claims.</param>
 public sealed record ClaimDetail(
     long Id,
     string Text,
@@ -286,12 +286,14 @@ public sealed record ClaimDetail(
     public static string ConflictsOf(long id) => $"/conflicts?claim={id}";
 
     /// <summary>The reconciled figure of a quantity claim's subject and property over its as-of period; null for other claims.</summary>
-    public static string? ReconciledOf(long subjectId, ClaimProperty property, ValueKind kind, AsOfView? asOf)
+    public static string? ReconciledOf(long subjectId, ClaimProperty property, ClaimValueView value, AsOfView? asOf)
     {
-        if (kind != ValueKind.Quantity || property.ValueType != PropertyType.Quantity) return null;
+        if (value.Kind != ValueKind.Quantity || property.ValueType != PropertyType.Quantity) return null;
         var (from, to) = Period(asOf?.Start, asOf?.End);
+        // In the claim's own unit: "900 contractors" is weighed with the contractors, not with the troops beside it.
         return $"/reconciled?subject={subjectId}&property={Uri.EscapeDataString(property.Key)}"
-            + (from is null ? "" : "&from=" + from) + (to is null ? "" : "&to=" + to);
+            + (from is null ? "" : "&from=" + from) + (to is null ? "" : "&to=" + to)
+            + (value.Unit is null ? "" : "&unit=" + Uri.EscapeDataString(value.Unit));
     }
 
     // The months the as-of period falls in (a whole year as YYYY): a count as of one day is weighed with the month's
@@ -315,7 +317,7 @@ public sealed record ClaimDetail(
             Conflicts = conflicts.Length > EmbeddedConflicts ? conflicts[..EmbeddedConflicts] : conflicts,
             ConflictCount = Math.Max(ConflictCount, conflicts.Length),
             ConflictsHref = ConflictsOf(Id),
-            ReconciledHref = ReconciledOf(Subject.Id, Property, Value.Kind, AsOf),
+            ReconciledHref = ReconciledOf(Subject.Id, Property, Value, AsOf),
         };
     }
 }

@@ -229,6 +229,6 @@ internal sealed class ClaimRow
             asOf,
             Voices,
             PartOf,
-            ReconciledHref: ClaimDetail.ReconciledOf(SubjectId, property, value.Kind, asOf));
+            ReconciledHref: ClaimDetail.ReconciledOf(SubjectId, property, value, asOf));
     }
 }

@@ -18,11 +18,16 @@ namespace ClaimTracker.Api.Reconciled;
 /// date on: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-09. Without it the period is open into the past.</param>
 /// <param name="To">... up to this date's period, inclusive: YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024. Without it the period is open
 /// into the future; without either, every claim counts, undated ones too.</param>
+/// <param name="Unit">Weigh the claims in this unit, e.g. contractors. Matched by unit key, as the conflict rules and the unit filters
+/// of /claims and /figures match it: case, singular or plural and the synonyms they know do not matter (unit=soldiers weighs the
+/// troops). Without it, the property's default unit when any claim of the period counts in it, else the unit most of them count
+/// in (ties: the first by name). Claims in other units are never weighed with them; a unit no claim counts in answers no figures.</param>
 public sealed record ReconciledQuery(
     [property: FromQuery(Name = "subject"), System.ComponentModel.DataAnnotations.Required] string? Subject,
     [property: FromQuery(Name = "property"), System.ComponentModel.DataAnnotations.Required] string? Property,
     [property: FromQuery(Name = "from")] Param<PartialDate>? From,
-    [property: FromQuery(Name = "to")] Param<PartialDate>? To)
+    [property: FromQuery(Name = "to")] Param<PartialDate>? To,
+    [property: FromQuery(Name = "unit")] string? Unit)
 {
     public sealed class Validator : AbstractValidator<ReconciledQuery>
     {
@@ -35,6 +40,8 @@ public sealed record ReconciledQuery(
             RuleFor(q => q).Must(q => q.From!.Value.Value.Start < q.To!.Value.Value.End)
                 .When(q => q.From is { IsValid: true } && q.To is { IsValid: true })
                 .OverridePropertyName("from").WithMessage("must not be after to.");
+            RuleFor(q => q.Unit).Must(u => !string.IsNullOrWhiteSpace(u)).When(q => q.Unit is not null).OverridePropertyName("unit")
+                .WithMessage("must name a unit, such as troops; leave it out to weigh the default unit.");
         }
     }
 }
@@ -42,7 +49,7 @@ public sealed record ReconciledQuery(
 /// <summary>The quantity property reconciled.</summary>
 /// <param name="Key">Its key, e.g. troop_count.</param>
 /// <param name="Label">Its label, for people.</param>
-/// <param name="Unit">The unit it counts in by default; a claim may name its own (see the answer's unit).</param>
+/// <param name="Unit">The unit it counts in by default; a claim may name its own (see the answer's unit and units).</param>
 public sealed record ReconciledProperty(string Key, string Label, string? Unit);
 
 /// <summary>The period asked for, as read; a null end is open.</summary>
@@ -61,6 +68,17 @@ public sealed record ReconciledPeriod(string? From, string? To);
 /// <param name="PassageId">The passage's id (GET /passages/{id}).</param>
 /// <param name="Exact">The passage's exact text.</param>
 public sealed record ReconciledPassage(long ClaimId, FigureMatch How, ClaimValueView Value, string Voice, PassageSource Source, long PassageId, string Exact);
+
+/// <summary>A unit the period's claims count in: one unit key, whatever the spelling ("troops", "soldiers" and "service members" are one).</summary>
+/// <param name="Unit">Its name: the property's default unit when that has the same key, else the spelling most of its claims use (ties: the
+/// first by name), e.g. contractors; null for claims that name no unit, of a property that has none.</param>
+/// <param name="Key">Its unit key (db/functions/unit_key.sql: lower case, singular, synonyms folded), e.g. contractor; null with the unit.</param>
+/// <param name="Names">The spellings its claims use, by name, e.g. service members, soldiers, troops.</param>
+/// <param name="ClaimCount">How many claims of the period count in it: those that are weighed when it is the unit.</param>
+/// <param name="Weighed">True for the unit the answer's figures are in.</param>
+/// <param name="Href">The reconciled figure in this unit: GET /reconciled with the same subject, property and period and unit=... (no
+/// unit for claims that name none: they are the default).</param>
+public sealed record ReconciledUnit(string? Unit, string? Key, string[] Names, int ClaimCount, bool Weighed, string Href);
 
 /// <summary>A reported figure with the independent voices behind it.</summary>
 /// <param name="Amount">The figure, as the claims report it (their amount).</param>
@@ -89,18 +107,22 @@ public sealed record ReconciledConsensus(
 /// <param name="Subject">The subject, as resolved from the reference given.</param>
 /// <param name="Property">The quantity property.</param>
 /// <param name="Period">The period asked for.</param>
-/// <param name="ClaimCount">How many claims were weighed: quantity claims of the subject and property in the period, not retracted,
-/// not deprecated, not a part of a breakdown, with a supporting passage.</param>
+/// <param name="ClaimCount">How many claims were weighed: quantity claims of the subject and property in the period and the unit, not
+/// retracted, not deprecated, not a part of a breakdown, with a supporting passage. 0 when no claim counts in the unit asked for.</param>
 /// <param name="VoiceCount">How many independent voices those claims speak in.</param>
 /// <param name="CandidateCount">How many distinct figures the claims report (each is a candidate for the consensus).</param>
-/// <param name="Unit">The unit the claims count in when they share one; null when they name several (then see units).</param>
-/// <param name="Units">Every unit the claims count in, in order; more than one means the figures count unlike things.</param>
+/// <param name="Unit">The unit weighed: the one asked for (by its name in the claims when any counts in it, else as asked), else the
+/// property's default unit when any claim of the period counts in it, else the unit most of them count in (ties: the first by name);
+/// with no claim in the period, the property's default unit. Null when the claims weighed name no unit.</param>
+/// <param name="UnitKey">The unit key weighed, e.g. troop: only claims whose unit has this key are weighed.</param>
+/// <param name="Units">Every unit the period's claims count in, most claims first (ties: by name), each with its claim count, whether it is the
+/// one weighed, and the link to the figure in it. None is weighed when no claim counts in the unit asked for.</param>
 /// <param name="Lowest">The lowest figure reported, with the voices and passages that state it; null when no claim reports one.</param>
 /// <param name="Highest">The highest figure reported, with the voices and passages that state it; null when no claim reports one.</param>
 /// <param name="Consensus">The reported figure the most independent voices support; null when no claim reports one.</param>
 public sealed record ReconciledAnswer(
     SubjectRef Subject, ReconciledProperty Property, ReconciledPeriod Period,
-    int ClaimCount, int VoiceCount, int CandidateCount, string? Unit, string[] Units,
+    int ClaimCount, int VoiceCount, int CandidateCount, string? Unit, string? UnitKey, ReconciledUnit[] Units,
     ReconciledFigure? Lowest, ReconciledFigure? Highest, ReconciledConsensus? Consensus);
 
 public static class GetReconciled
@@ -108,17 +130,34 @@ public static class GetReconciled
     /// <summary>How many voices, passages and ties each figure lists; a figure reported everywhere has thousands.</summary>
     public const int Listed = 20;
 
+    // Only claims of one unit are weighed: "2,500 troops" and "900 contractors" are no range. Units are one by their key
+    // (unit_key, as the conflict rules and the unit filters of /claims and /figures compare them); a claim's unit is its
+    // own, else its property's. The unit is the one asked for, else the property's, else the one most claims count in.
     // Candidates are the distinct amounts the weighed claims report. Who backs a candidate is the project's rule of
     // "states the figure" (claims_stating, as /figures), asked of the weighed claims only, and whose voice each backing
     // passage is follows claim_voice, as corroboration counts independent supports.
     private const string Sql = """
-        with weighed as materialized (
-            select c.id, c.amount, coalesce(c.unit, p.unit) as unit
+        with eligible as materialized (
+            select c.id, c.amount, coalesce(c.unit, p.unit) as unit, unit_key(coalesce(c.unit, p.unit)) as key
             from claims c join properties p on p.id = c.property_id
             where c.subject_id = @subjectId and c.property_id = @propertyId and c.value_kind = 'quantity'
               and c.status <> 'retracted' and c.rank <> 'deprecated' and c.part_of is null
               and (@periodStart::date is null and @periodEnd::date is null or c.as_of && daterange(@periodStart::date, @periodEnd::date))
               and exists (select 1 from claim_evidence e where e.claim_id = c.id and e.stance = 'supports')
+        ), units as materialized (
+            select key, count(*)::int as claim_count,
+                   coalesce(array_agg(distinct unit order by unit) filter (where unit is not null), array[]::text[]) as names,
+                   case when key is not distinct from unit_key(@defaultUnit::text) then @defaultUnit::text
+                        else mode() within group (order by unit) end as name
+            from eligible group by key
+        ), chosen as materialized (
+            -- Without claims in the period, the property's unit: the answer still says what it would weigh.
+            select case when @unit::text is not null then unit_key(@unit::text)
+                        else coalesce((select key from units
+                                       order by key is not distinct from unit_key(@defaultUnit::text) desc, claim_count desc, name
+                                       limit 1), unit_key(@defaultUnit::text)) end as key
+        ), weighed as materialized (
+            select e.id, e.amount from eligible e where e.key is not distinct from (select key from chosen)
         ), supports as materialized (
             select w.id as claim_id, e.source_id, e.passage_id, ps.start_offset, v.key, v.name
             from weighed w
@@ -151,7 +190,9 @@ public static class GetReconciled
                (select count(distinct key) from supports)::int as voice_count,
                (select count(*) from candidates)::int as candidate_count,
                (select greatest(count(*) - 1, 0) from top)::int as tie_count,
-               coalesce((select array_agg(distinct unit order by unit) from weighed where unit is not null), array[]::text[]) as units,
+               (select key from chosen) as unit_key,
+               (select coalesce(json_agg(json_build_object('key', key, 'unit', name, 'names', names, 'claimCount', claim_count)
+                                         order by claim_count desc, name), '[]') from units)::text as units,
                (select coalesce(json_agg(json_build_object(
                         'role', f.role, 'figure', f.figure, 'voiceCount', f.voice_count, 'passageCount', f.passage_count,
                         'voices', (select coalesce(json_agg(v.name order by v.name, v.key), '[]') from (
@@ -171,9 +212,12 @@ public static class GetReconciled
         public int VoiceCount { get; init; }
         public int CandidateCount { get; init; }
         public int TieCount { get; init; }
-        public string[] Units { get; init; } = [];
+        public string? UnitKey { get; init; }
+        public string Units { get; init; } = "[]";
         public string Figures { get; init; } = "[]";
     }
+
+    private sealed record UnitJson(string? Key, string? Unit, string[] Names, int ClaimCount);
 
     private sealed record PassageJson(long ClaimId, long PassageId, string How, string Voice);
 
@@ -205,7 +249,14 @@ public static class GetReconciled
         var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(Sql, new
         {
             subjectId = subject.Id, propertyId = property.Id, periodStart = from?.Start, periodEnd = to?.End, listed = Listed,
+            unit = query.Unit?.Trim(), defaultUnit = property.Unit,
         }, tx, cancellationToken: ct));
+        var here = $"/reconciled?subject={subject.Id}&property={Uri.EscapeDataString(property.Key)}"
+            + (from is null ? "" : $"&from={from}") + (to is null ? "" : $"&to={to}");
+        var units = (JsonSerializer.Deserialize<UnitJson[]>(row.Units, JsonSerializerOptions.Web) ?? []).Select(u => new ReconciledUnit(
+            u.Unit, u.Key, u.Names, u.ClaimCount, u.Key == row.UnitKey,
+            u.Unit is null ? here : $"{here}&unit={Uri.EscapeDataString(u.Unit)}")).ToArray();
+        var weighedUnit = units.FirstOrDefault(u => u.Weighed);
         var figures = JsonSerializer.Deserialize<FigureJson[]>(row.Figures, JsonSerializerOptions.Web) ?? [];
         var ids = figures.SelectMany(f => f.Passages.Select(p => p.ClaimId)).Distinct().ToArray();
         var claims = ids.Length == 0 ? []
@@ -232,7 +283,7 @@ public static class GetReconciled
             new ReconciledProperty(property.Key, property.Label, property.Unit),
             new ReconciledPeriod(from?.ToString(), to?.ToString()),
             row.ClaimCount, row.VoiceCount, row.CandidateCount,
-            row.Units.Length == 1 ? row.Units[0] : null, row.Units,
+            weighedUnit is null ? query.Unit?.Trim() ?? property.Unit : weighedUnit.Unit, row.UnitKey, units,
             lowest is null ? null : Figure(lowest),
             highest is null ? null : Figure(highest),
             consensus));

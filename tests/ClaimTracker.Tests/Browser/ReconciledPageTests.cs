@@ -77,4 +77,61 @@ public sealed class ReconciledPageTests(ApiFactory api, Chromium chromium) : ICl
         await Expect(panel.Locator(".reconciled-tie")).ToContainTextAsync("as many voices support 3,000 troops");
         web.AssertNoErrors();
     }
+
+    [Fact]
+    public async Task The_card_says_which_unit_is_weighed_and_switches_to_another_unit_of_the_period()
+    {
+        var world = await World.CreateAsync(api);
+        // INVENTED: a wire brief that counts troops and contractors, and a ministry's statement in "service members".
+        var brief = await ReportAsync(world.Curator,
+            "(Invented) BAGHDAD (Invented Wire) - About 2,500 US troops and some 900 contractors remain in Iraq, two US officials said.",
+            $"Invented Wire {Samples.Unique()}");
+        var statement = await ReportAsync(world.Curator,
+            "(Invented) The Department has 3,000 service members deployed to Iraq in support of the coalition mission.",
+            $"Invented Defense Department {Samples.Unique()}");
+        async Task<long> ClaimAsync(long source, decimal amount, string unit, string exact) =>
+            (await world.CreateClaimAsync(("value", new { kind = "quantity", amount, unit }),
+                ("evidence", new[] { new { sourceId = source, exact } }))).GetProperty("id").GetInt64();
+        var troops = await ClaimAsync(brief, 2500, "troops", "About 2,500 US troops");
+        var contractors = await ClaimAsync(brief, 900, "contractors", "some 900 contractors");
+        await ClaimAsync(statement, 3000, "service members", "3,000 service members");
+
+        await using var web = await chromium.OpenAsync(api.CreateClient().BaseAddress!);
+        var page = web.Page;
+        await web.GotoAsync($"/?view=reader&source={brief}&claim={troops}");
+        var panel = page.Locator($"#claim-panel .claim-card[data-claim-id='{troops}'] section.reconciled");
+
+        // The troops and the service members, never the contractors.
+        await Expect(panel.Locator(".reconciled-unit")).ToHaveTextAsync("Weighed in troops (also written service members)");
+        await Expect(panel.Locator(".reconciled-lowest .reconciled-amount")).ToHaveTextAsync("2,500 troops");
+        await Expect(panel.Locator(".reconciled-highest .reconciled-amount")).ToHaveTextAsync("3,000 troops");
+        await Expect(panel.Locator(".reconciled-units")).ToHaveTextAsync("Also counted in: contractors (1 claim)");
+
+        var found = await AxeAsync(page, "reader, a reconciled figure with another unit to switch to");
+        await panel.ScrollIntoViewIfNeededAsync();
+        await web.ScreenshotAsync("claim-card-reconciled-units", fullPage: false);
+        await panel.Locator(".reconciled-switch").ClickAsync();
+
+        await Expect(panel.Locator(".reconciled-unit")).ToHaveTextAsync("Weighed in contractors");
+        await Expect(panel.Locator(".reconciled-lowest .reconciled-amount")).ToHaveTextAsync("900 contractors");
+        await Expect(panel.Locator(".reconciled-highest .reconciled-amount")).ToHaveTextAsync("900 contractors");
+        await Expect(panel.Locator(".reconciled-over")).ToHaveTextAsync("Over 1 claim in 1 independent voice · 2024-09");
+        await Expect(panel.Locator(".reconciled-units")).ToHaveTextAsync("Also counted in: troops (2 claims)");
+        // The button pressed is gone: the focus is on the unit now weighed, not lost to the page.
+        await Expect(panel.Locator(".reconciled-unit")).ToBeFocusedAsync();
+
+        // And back again, from the keyboard.
+        await panel.Locator(".reconciled-switch").FocusAsync();
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(panel.Locator(".reconciled-unit")).ToHaveTextAsync("Weighed in troops (also written service members)");
+
+        // A contractor claim's own card weighs the contractors from the start.
+        await web.GotoAsync($"/?view=reader&source={brief}&claim={contractors}");
+        var own = page.Locator($"#claim-panel .claim-card[data-claim-id='{contractors}'] section.reconciled");
+        await Expect(own.Locator(".reconciled-unit")).ToHaveTextAsync("Weighed in contractors");
+        await Expect(own.Locator(".reconciled-consensus .reconciled-amount")).ToHaveTextAsync("900 contractors");
+
+        Assert.True(found.Count == 0, string.Join("\n", found));
+        web.AssertNoErrors();
+    }
 }

@@ -169,19 +169,45 @@ function corroborationBlock(claim, c) {
 }
 
 /**
- * What the reports say the figure is, for the claim's subject and property over its as-of period (GET /reconciled):
- * the lowest and highest figure reported and the one most independent voices support, each with its passages. Read
- * when the card is shown; the card does not wait for it.
+ * What the reports say the figure is, for the claim's subject and property over its as-of period, in its unit
+ * (GET /reconciled): the lowest and highest figure reported and the one most independent voices support, each with its
+ * passages, and the other units the period's claims count in, to weigh instead. Read when the card is shown; the card
+ * does not wait for it.
  */
 function reconciledBlock(href) {
   const body = h('div', { class: 'reconciled-body' }, h('p', { class: 'loading' }, 'Weighing the reports…'));
-  get(href).then(r => fill(body, reconciledView(r)), e => fill(body, problemView(e)));
+  // Switching units keeps the figures shown until the new ones come, then puts the focus on the unit now weighed
+  // (the button pressed is gone).
+  const show = (url, switched) => get(url).then(r => {
+    fill(body, reconciledView(r, other => show(other, true)));
+    if (switched) body.querySelector('.reconciled-unit')?.focus();
+  }, e => fill(body, problemView(e)));
+  show(href, false);
   return h('section', { class: 'card-section reconciled', 'aria-label': 'Reconciled figure' },
     h('h4', null, 'Reconciled figure'), body);
 }
 
-function reconciledView(r) {
-  if (!r.consensus) return h('p', { class: 'muted' }, 'No report in this period states a figure.');
+const unitName = u => u ?? 'no stated unit';
+
+function reconciledView(r, switchTo) {
+  const weighed = r.units.find(u => u.weighed);
+  const spellings = weighed ? weighed.names.filter(n => n !== weighed.unit) : [];
+  const others = r.units.filter(u => !u.weighed);
+  const unitLine = [
+    h('p', { class: 'reconciled-unit', tabindex: '-1' }, 'Weighed in ', h('strong', null, unitName(r.unit)),
+      spellings.length ? ` (also written ${spellings.join(', ')})` : null),
+    others.length
+      ? h('p', { class: 'reconciled-units' }, weighed ? 'Also counted in: ' : 'Counted in: ',
+        others.map((u, i) => [i ? ', ' : '',
+          h('button', { type: 'button', class: 'link-button reconciled-switch', dataset: { unitKey: u.key }, onclick: () => switchTo(u.href) },
+            unitName(u.unit)),
+          ` (${plural(u.claimCount, 'claim')})`]))
+      : null,
+  ];
+  if (!r.consensus) {
+    const words = r.claimCount === 0 && r.unit ? `No report in this period states a figure in ${r.unit}.` : 'No report in this period states a figure.';
+    return [h('p', { class: 'muted reconciled-none' }, words), unitLine];
+  }
   const unit = r.unit ? ` ${r.unit}` : '';
   const { from, to } = r.period;
   const period = from && from === to ? ` · ${from}` : from || to ? ` · ${from || '…'} to ${to || '…'}` : '';
@@ -189,6 +215,7 @@ function reconciledView(r) {
   return [
     h('p', { class: 'muted reconciled-over' },
       `Over ${plural(r.claimCount, 'claim')} in ${plural(r.voiceCount, 'independent voice')}${period}`),
+    unitLine,
     h('dl', { class: 'facts reconciled-figures' },
       reconciledRow('Lowest', 'lowest', r.lowest, unit, 'stating it'),
       reconciledRow('Highest', 'highest', r.highest, unit, 'stating it'),
