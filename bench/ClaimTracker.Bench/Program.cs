@@ -19,6 +19,7 @@ if (args.Length == 0)
           urls          --conn CS --out DIR                             request lists for the list, figure, conflict and search benchmarks
           pgbench-script --log FILE --label L --id ID --max-id N --out FILE   the SQL one GET /claims/{id} ran, as a pgbench script
           explain       --log FILE --conn CS --conflict-id ID --out FILE     EXPLAIN (ANALYZE, BUFFERS) of the captured statements
+          copies        --api URL --key KEY [--sources 2000] [--words 600] [--runs 40] [--tag T]   GET /sources/{id}/copies among that many stored sources
           warm          --api URL --max-id N [--connections C]          GET /claims/1 to /claims/N once each, so their answers are kept
           suggest       [--words 5000] [--runs 30] [--seeds DIR] [--api URL --key KEY]   time the recognizer on a source of that many words; with --api, GET /sources/{id}/suggestions too
         """);
@@ -40,6 +41,7 @@ return args[0] switch
     "explain" => await Explain.RunAsync(options),
     "suggest" => await SuggestBench.RunAsync(options),
     "warm" => await Warm.RunAsync(options),
+    "copies" => await CopiesBench.RunAsync(options),
     _ => throw new ArgumentException($"unknown command {args[0]}"),
 };
 

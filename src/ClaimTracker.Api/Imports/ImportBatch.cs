@@ -70,7 +70,7 @@ internal sealed class Batch
                 (s.RevisionId, NpgsqlDbType.Bigint), (s.Id, NpgsqlDbType.Bigint), (1, NpgsqlDbType.Integer), (s.Body, NpgsqlDbType.Text),
                 (s.Sha256, NpgsqlDbType.Bytea), (s.Length, NpgsqlDbType.Integer), (s.RetrievedOn, NpgsqlDbType.Date), (curatorId, NpgsqlDbType.Bigint),
             ], ct);
-            await CopyAsync(connection, "source_fingerprints (source_id, revision, hashes)", Sources, s => SourceFingerprints.Row(s.Id, 1, s.Body), ct);
+            await CopyAsync(connection, "source_fingerprints (source_id, revision, hashes, scheme)", Sources, s => SourceFingerprints.Row(s.Id, 1, s.Body), ct);
         }
         if (Passages.Count > 0)
         {

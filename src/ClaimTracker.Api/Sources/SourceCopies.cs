@@ -18,7 +18,8 @@ public sealed record CopyPassage(int Start, int End, string Exact);
 /// <summary>Another source whose text is largely this one's: a copy of it, or the original it copies.</summary>
 /// <param name="SourceId">The other source.</param>
 /// <param name="Shared">How many of the sampled eight-word runs the two texts share.</param>
-/// <param name="Containment">The shared runs over the shorter text's: 1 when the shorter text is wholly in the longer.</param>
+/// <param name="Containment">The share of the shorter text's words that lie in eight-word runs the other text has too: 1
+/// when the shorter text is wholly in the longer.</param>
 /// <param name="Original">Which of the two looks like the original: the one published first, else (same or unknown
 /// dates) the one stored first. this or other; a curator decides.</param>
 /// <param name="State">open (proposed), confirmed (one republishes the other) or dismissed (a curator said it is no copy).</param>
@@ -42,18 +43,31 @@ public sealed record DismissCopyRequest(string? Reason = null)
 }
 
 /// <summary>
-/// Wire copies found in the texts (<see cref="SourceFingerprints"/>): a pair of sources whose latest texts share at least
-/// half of the shorter one's sampled eight-word runs is proposed as original and copy. Confirming sets the copy's
+/// Wire copies found in the texts (<see cref="SourceFingerprints"/>): a pair of sources is proposed as original and copy
+/// when at least three quarters of the shorter latest text's words lie in eight-word runs the other has too. Confirming sets the copy's
 /// republishesSourceId, so its own voice is the original's (db/functions/claim_voice.sql); dismissing keeps the pair
 /// from being proposed again.
 /// </summary>
 public static class SourceCopies
 {
-    /// <summary>At least this share of the shorter text's sampled runs: a copy, not two reports quoting one statement.</summary>
-    public const double MinContainment = 0.5;
+    /// <summary>
+    /// At least this share of the shorter text's words in runs the other has: a copy, even cut hard or edited in every
+    /// sentence, keeps more; two stories sharing a statement, an outlet's background paragraph or a release's template
+    /// and disclaimer keep less, since what each reports (its lead, its facts) is its own.
+    /// </summary>
+    public const double MinContainment = 0.75;
 
-    /// <summary>At least this many shared runs, so that two one-line items are not proposed on one common phrase.</summary>
+    /// <summary>At least this many shared sampled runs, so that two one-line items are not proposed on one common phrase.</summary>
     public const int MinShared = 3;
+
+    /// <summary>
+    /// The sources compared word by word: those sharing at least this share of the shorter fingerprint (a text edited in
+    /// every sentence keeps about a third of its runs while three quarters of its words stay in shared runs), at most
+    /// <see cref="Compared"/> of them, the most contained first.
+    /// </summary>
+    private const double MinSampledContainment = 0.2;
+
+    private const int Compared = 200;
 
     private const int Listed = 50;
 
@@ -96,14 +110,18 @@ public static class SourceCopies
         var id = idParam.Value;
         await using var connection = await db.OpenConnectionAsync(ct);
         if (!await ExistsAsync(connection, null, id, ct)) return Problems.NotFound("Source", id);
-        // Proposed: enough shared and contained; listed too, whatever they share: the pairs confirmed.
+        // Compared: enough shared in the samples; proposed: enough of the words. Listed too, whatever they share: the pairs confirmed.
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition($"""
             select * from ({CandidatesSql}) c
-            where c.shared >= @minShared and c.containment >= @minContainment or c.republishes_source_id = @id or c.my_republishes_source_id = c.source_id
-            order by c.containment desc, c.source_id limit @listed
-            """, new { id, other = (long?)null, minShared = MinShared, minContainment = MinContainment, listed = Listed }, cancellationToken: ct))).ToList();
+            where c.shared >= @minShared and c.containment >= @minSampled or c.republishes_source_id = @id or c.my_republishes_source_id = c.source_id
+            order by c.republishes_source_id = @id or c.my_republishes_source_id = c.source_id desc, c.containment desc, c.source_id limit @compared
+            """, new { id, other = (long?)null, minShared = MinShared, minSampled = MinSampledContainment, compared = Compared }, cancellationToken: ct))).ToList();
         var texts = await TextsAsync(connection, null, [id, .. rows.Select(r => r.SourceId)], ct);
-        return TypedResults.Ok(new CopyList(id, [.. rows.Select(r => Proposal(id, r, texts))]));
+        var mine = SourceFingerprints.Words(texts[id]);
+        var proposals = rows.Select(r => Proposal(id, r, texts, mine))
+            .Where(p => p.State == CopyState.Confirmed || p.Containment >= MinContainment)
+            .OrderByDescending(p => p.Containment).ThenBy(p => p.SourceId).Take(Listed);
+        return TypedResults.Ok(new CopyList(id, [.. proposals]));
     }
 
     /// <summary>Records that {id} republishes {other}, and answers the pair as the copy's list now shows it.</summary>
@@ -203,7 +221,7 @@ public static class SourceCopies
             from sources so cross join sources me where so.id = @other and me.id = @id
             """, new { id, other }, tx, cancellationToken: ct));
         var texts = await TextsAsync(connection, tx, [id, other], ct);
-        return Proposal(id, row, texts);
+        return Proposal(id, row, texts, SourceFingerprints.Words(texts[id]));
     }
 
     private static async Task<Dictionary<long, string>> TextsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, long[] ids, CancellationToken ct) =>
@@ -211,7 +229,7 @@ public static class SourceCopies
             select distinct on (source_id) source_id, body from source_revisions where source_id = any(@ids) order by source_id, number desc
             """, new { ids }, tx, cancellationToken: ct))).ToDictionary(r => r.SourceId, r => r.Body);
 
-    private static CopyProposal Proposal(long id, Row r, Dictionary<long, string> texts)
+    private static CopyProposal Proposal(long id, Row r, Dictionary<long, string> texts, List<SourceFingerprints.Word> myWords)
     {
         var confirmed = r.RepublishesSourceId == id || r.MyRepublishesSourceId == r.SourceId;
         var original = confirmed
@@ -224,31 +242,50 @@ public static class SourceCopies
                 _ => id < r.SourceId ? CopyOriginal.This : CopyOriginal.Other,
             };
         var state = confirmed ? CopyState.Confirmed : r.Dismissed ? CopyState.Dismissed : CopyState.Open;
-        var (mine2, theirs2) = LongestSharedRun(texts[id], texts[r.SourceId]);
+        var compared = Compare(texts[id], myWords, texts[r.SourceId], SourceFingerprints.Words(texts[r.SourceId]));
         var href = state == CopyState.Confirmed ? null
             : original == CopyOriginal.Other ? $"/sources/{id}/copies/{r.SourceId}/confirm" : $"/sources/{r.SourceId}/copies/{id}/confirm";
         return new CopyProposal(r.SourceId, r.Title, r.Outlet, PartialDate.FromDb(r.PublishedOn, r.PublishedPrecision)?.ToString(), r.Shared,
-            Math.Round(r.Containment, 3), original, state, mine2, theirs2, href);
+            Math.Round(compared.Containment, 3), original, state, compared.Mine, compared.Theirs, href);
+    }
+
+    internal sealed record Comparison(double Containment, CopyPassage? Mine, CopyPassage? Theirs);
+
+    /// <summary>The share of the shorter text's words in runs the other has, and the longest stretch the two share.</summary>
+    private static Comparison Compare(string mine, List<SourceFingerprints.Word> a, string theirs, List<SourceFingerprints.Word> b)
+    {
+        const int N = SourceFingerprints.RunLength;
+        if (a.Count < N || b.Count < N) return new Comparison(0, null, null);
+        var (ra, rb) = (SourceFingerprints.RunHashes(a), SourceFingerprints.RunHashes(b));
+        // Where each run first occurs in the other text; a word is covered when some run through it occurs there.
+        var firstAt = new Dictionary<long, int>(rb.Length);
+        for (var j = 0; j < rb.Length; j++) firstAt.TryAdd(rb[j], j);
+        var (shorterRuns, shorterWords) = a.Count <= b.Count ? (ra, a.Count) : (rb, b.Count);
+        Func<long, bool> inLonger = a.Count <= b.Count ? firstAt.ContainsKey : ra.ToHashSet().Contains;
+        var (covered, through) = (0, 0);
+        for (var i = 0; i < shorterRuns.Length; i++)
+        {
+            if (!inLonger(shorterRuns[i])) continue;
+            covered += i + N - Math.Max(i, through);
+            through = i + N;
+        }
+        var (passageMine, passageTheirs) = LongestSharedRun(mine, a, ra, theirs, b, firstAt);
+        return new Comparison((double)covered / shorterWords, passageMine, passageTheirs);
     }
 
     /// <summary>
     /// The longest run of words the two texts share (a fingerprint's run at least), found from the first place each run
     /// occurs in the other text: linear in the two lengths.
     /// </summary>
-    internal static (CopyPassage? Mine, CopyPassage? Theirs) LongestSharedRun(string mine, string theirs)
+    private static (CopyPassage? Mine, CopyPassage? Theirs) LongestSharedRun(
+        string mine, List<SourceFingerprints.Word> a, long[] ra, string theirs, List<SourceFingerprints.Word> b, Dictionary<long, int> firstAt)
     {
         const int N = SourceFingerprints.RunLength;
-        var a = SourceFingerprints.Words(mine);
-        var b = SourceFingerprints.Words(theirs);
-        if (a.Count < N || b.Count < N) return (null, null);
-        bool Same(int i, int j) => mine.AsSpan(a[i].Start, a[i].End - a[i].Start)
-            .Equals(theirs.AsSpan(b[j].Start, b[j].End - b[j].Start), StringComparison.OrdinalIgnoreCase);
-        var firstAt = new Dictionary<long, int>();
-        for (var j = 0; j + N <= b.Count; j++) firstAt.TryAdd(SourceFingerprints.RunHash(theirs, b, j), j);
+        bool Same(int i, int j) => a[i].Key == b[j].Key;
         var (bestA, bestB, bestLength) = (-1, -1, 0);
         for (var i = 0; i + N <= a.Count;)
         {
-            if (!firstAt.TryGetValue(SourceFingerprints.RunHash(mine, a, i), out var j) || !Enumerable.Range(0, N).All(k => Same(i + k, j + k))) { i++; continue; }
+            if (!firstAt.TryGetValue(ra[i], out var j) || !Enumerable.Range(0, N).All(k => Same(i + k, j + k))) { i++; continue; }
             var length = N;
             while (i + length < a.Count && j + length < b.Count && Same(i + length, j + length)) length++;
             if (length > bestLength) (bestA, bestB, bestLength) = (i, j, length);

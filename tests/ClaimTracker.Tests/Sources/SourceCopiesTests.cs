@@ -163,6 +163,26 @@ public sealed class SourceCopiesTests(ApiFactory api) : IClassFixture<ApiFactory
         Assert.Equal(0, await SourceFingerprints.BackfillAsync(api.Db, NullLogger.Instance, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Fingerprints_read_by_an_older_scheme_are_read_again_at_the_next_start()
+    {
+        var t = await TrioAsync();
+        await using (var connection = await api.Db.OpenConnectionAsync())
+        {
+            // As the first scheme left them: hashes that no longer meet the current ones (here, none).
+            await connection.ExecuteAsync("update source_fingerprints set scheme = 1, hashes = '{}' where source_id = any(@ids)", new { ids = new[] { t.Agency, t.Copy } });
+        }
+        Assert.DoesNotContain(t.Agency, Ids(await CopiesAsync(t.Copy)));
+
+        Assert.True(await SourceFingerprints.BackfillAsync(api.Db, NullLogger.Instance, CancellationToken.None) >= 2);
+
+        Assert.Contains(t.Agency, Ids(await CopiesAsync(t.Copy)));
+        await using (var connection = await api.Db.OpenConnectionAsync())
+        {
+            Assert.Equal(SourceFingerprints.Scheme, await connection.ExecuteScalarAsync<short>("select min(scheme) from source_fingerprints where source_id = any(@ids)", new { ids = new[] { t.Agency, t.Copy } }));
+        }
+    }
+
     [Theory]
     [InlineData("same", HttpStatusCode.BadRequest, "other")]
     [InlineData("unknown", HttpStatusCode.NotFound, null)]
