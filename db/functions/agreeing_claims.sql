@@ -1,8 +1,8 @@
 -- The claims that agree with a claim: sought among its subject and property through the same GiST indexes as
 -- conflicting_pairs (the as-of time within the property's window, and overlapping value ranges or date constraints,
--- or the same due day), or by equality on the wording key of the stance's proposition or the text (wording_key,
--- migration 0014, as claims_group_stance and claims_group_text index it), or a none against a figure of exactly zero;
--- claims_comparable and claims_agree decide. Claims a curator linked as contradicting never agree.
+-- the same amount, or the same due day), or by equality on the wording key of the stance's proposition or the text
+-- (wording_key, migration 0014, as claims_group_stance and claims_group_text index it), or a none against a figure of
+-- exactly zero; claims_comparable and claims_agree decide. Claims a curator linked as contradicting never agree.
 create or replace function agreeing_claims(claim bigint) returns table (id bigint)
 language sql stable as $$
     select y.id
@@ -13,6 +13,13 @@ language sql stable as $$
           and x.value_kind = 'quantity' and y.value_kind = 'quantity'
           and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.value_range && x.value_range
+        union all
+        -- a hedge close to a figure and the figure itself: "nearly 2,500" and "2,500" (claims_state_same_figure)
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'quantity' and y.value_kind = 'quantity'
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
+          and y.amount = x.amount and not (y.value_range && x.value_range)
         union all
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'

@@ -14,7 +14,8 @@ returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty 
 language sql stable as $$
     with found as (
         -- quantity: the other range lies wholly below or wholly above this one (in one unit: same_unit, so 2,500 "troops"
-        -- and 3,000 "soldiers" are compared)
+        -- and 3,000 "soldiers" are compared), unless one is a hedge close to the other ("nearly 2,500" and "2,500":
+        -- claims_state_same_figure)
         select x.id as xid, y.id as yid, 'quantity' as rule
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
@@ -24,6 +25,7 @@ language sql stable as $$
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
               and same_unit(x.unit, y.unit)
+              and not claims_state_same_figure(x, y)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable(x, y)
             offset 0
@@ -134,6 +136,7 @@ language sql stable as $$
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range << x.value_range
               and same_unit(x.unit, y.unit)
+              and not claims_state_same_figure(x, y)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable_in_time(x, y)
             offset 0
@@ -153,6 +156,7 @@ language sql stable as $$
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
               and y.value_range >> x.value_range
               and same_unit(x.unit, y.unit)
+              and not claims_state_same_figure(x, y)
               and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
               and claims_comparable_in_time(x, y)
             offset 0

@@ -14,7 +14,8 @@ namespace ClaimTracker.Tests.Conflicts;
 /// independent voices) is compared with the label. Pairs marked "disputed" are labelled by the rule where an editor
 /// would not sign it; they are measured and printed, but only the others must all match. A pair marked "productDefect"
 /// is labelled by the documented rule that the product does not yet follow: it must still be judged otherwise (so that
-/// the mark is removed when the product is fixed), and it is left out of the figures the test asserts.
+/// the mark is removed when the product is fixed), and it is left out of the figures the test asserts. A pair labelled
+/// "conflict-possible" may give a "reason": words that the certainty reason a user sees must contain.
 /// </summary>
 public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper output) : IClassFixture<ApiFactory>
 {
@@ -23,7 +24,8 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
     private sealed record LabelledSet(string Description, Pair[] Pairs);
 
     private sealed record Pair(string Id, string Class, string Description, string Expected, string Property, SubjectSpec[] Subjects,
-        ReportSpec[] Reports, ClaimSpec[] Claims, bool Disputed = false, string? DisputeReason = null, int? IndependentSupports = null, string? ProductDefect = null);
+        ReportSpec[] Reports, ClaimSpec[] Claims, bool Disputed = false, string? DisputeReason = null, int? IndependentSupports = null, string? ProductDefect = null,
+        string? Reason = null);
 
     private sealed record SubjectSpec(string Key, string? Broader = null);
 
@@ -34,11 +36,12 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
 
     private sealed record VoiceSpec(string? Subject = null, string? Anonymous = null);
 
-    private sealed record Judged(Pair Pair, string Verdict, int IndependentSupports)
+    private sealed record Judged(Pair Pair, string Verdict, int IndependentSupports, string? CertaintyReason)
     {
         public bool ExpectedFlag => Pair.Expected.StartsWith("conflict", StringComparison.Ordinal);
         public bool Flagged => Verdict.StartsWith("conflict", StringComparison.Ordinal);
-        public bool Matches => Verdict == Pair.Expected && (Pair.IndependentSupports is null || Pair.IndependentSupports == IndependentSupports);
+        public bool Matches => Verdict == Pair.Expected && (Pair.IndependentSupports is null || Pair.IndependentSupports == IndependentSupports)
+            && (Pair.Reason is null || CertaintyReason?.Contains(Pair.Reason, StringComparison.Ordinal) == true);
     }
 
     private static readonly string[] Verdicts = ["conflict-certain", "conflict-possible", "agree", "neither"];
@@ -68,6 +71,7 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
             Assert.All(pair.Claims, c => Assert.Contains(c.Exact, pair.Reports[c.Report].Body));
             Assert.Equal(pair.Disputed, !string.IsNullOrWhiteSpace(pair.DisputeReason));
             Assert.False(pair.ProductDefect is { } defect && string.IsNullOrWhiteSpace(defect), pair.Id);
+            Assert.True(pair.Reason is null || pair.Expected == "conflict-possible", pair.Id);
         }
         // Every class holds pairs on both sides of its rule, so that neither precision nor recall is measured on nothing.
         foreach (var group in set.Pairs.GroupBy(p => p.Class))
@@ -106,12 +110,17 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
         foreach (var miss in all.Where(j => !j.Matches))
         {
             output.WriteLine($"MISMATCH {miss.Pair.Id}{(miss.Pair.Disputed ? " (disputed)" : "")}: expected {miss.Pair.Expected}" +
-                $"{(miss.Pair.IndependentSupports is { } n ? $" with {n} voices" : "")}, judged {miss.Verdict} with {miss.IndependentSupports} voices" +
+                $"{(miss.Pair.IndependentSupports is { } n ? $" with {n} voices" : "")}{(miss.Pair.Reason is { } r ? $" saying \"{r}\"" : "")}" +
+                $", judged {miss.Verdict} with {miss.IndependentSupports} voices{(miss.CertaintyReason is { } why ? $" ({why})" : "")}" +
                 $" - {miss.Pair.Description}");
         }
         foreach (var defect in all.Where(j => j.Pair.ProductDefect is not null))
         {
             output.WriteLine($"PRODUCT DEFECT {defect.Pair.Id}: labelled {defect.Pair.Expected}, judged {defect.Verdict}; {defect.Pair.ProductDefect}");
+        }
+        foreach (var possible in all.Where(j => j.CertaintyReason is not null))
+        {
+            output.WriteLine($"POSSIBLE {possible.Pair.Id}: {possible.CertaintyReason}");
         }
         foreach (var disputed in all.Where(j => j.Pair.Disputed))
         {
@@ -231,7 +240,8 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
     }
 
     /// <summary>What the product judged of the pair's last claim: its open conflicts with the pair's other claims (the
-    /// surest of them), else whether it lists one of them as agreeing; and how many independent voices support it.</summary>
+    /// surest of them) with the reason of a possible one, else whether it lists one of them as agreeing; and how many
+    /// independent voices support it.</summary>
     private static async Task<Judged> JudgeAsync(HttpClient reader, Pair pair, List<long> claims)
     {
         var others = claims[..^1].ToHashSet();
@@ -242,7 +252,8 @@ public sealed class LabelledJudgmentTests(ApiFactory api, ITestOutputHelper outp
         var verdict = conflicts.Count > 0
             ? conflicts.Any(c => c.GetProperty("certainty").GetString() == "certain") ? "conflict-certain" : "conflict-possible"
             : agrees ? "agree" : "neither";
-        return new Judged(pair, verdict, corroboration.GetProperty("independentSupports").GetInt32());
+        var reason = verdict == "conflict-possible" && conflicts[0].TryGetProperty("certaintyReason", out var why) ? why.GetString() : null;
+        return new Judged(pair, verdict, corroboration.GetProperty("independentSupports").GetInt32(), reason);
     }
 
     private static double Precision(IReadOnlyCollection<Judged> judged) =>
