@@ -14,10 +14,18 @@ language sql stable as $$
           and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.value_range && x.value_range
         union all
-        -- a hedge close to a figure and the figure itself: "nearly 2,500" and "2,500" (claims_state_same_figure)
+        -- a hedge close to a figure and the figure itself: "nearly 2,500" and "2,500" (claims_state_same_figure). From an
+        -- exact figure, the few close hedges of its amount through claims_near_hedges (migration 0017), not every claim
+        -- of the amount; from a close hedge (rare), the exact figures of its amount.
         select y.* from claims y
         where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
-          and x.value_kind = 'quantity' and y.value_kind = 'quantity'
+          and x.value_kind = 'quantity' and x.approximation = 'exact' and y.value_kind = 'quantity' and y.hedge in ('nearly', 'just_over')
+          and coalesce(y.as_of, '(,)'::daterange) && xw.w
+          and y.amount = x.amount and not (y.value_range && x.value_range)
+        union all
+        select y.* from claims y
+        where y.subject_id = x.subject_id and y.property_id = x.property_id and y.status <> 'retracted'
+          and x.value_kind = 'quantity' and x.hedge in ('nearly', 'just_over') and y.value_kind = 'quantity' and y.approximation = 'exact'
           and coalesce(y.as_of, '(,)'::daterange) && xw.w
           and y.amount = x.amount and not (y.value_range && x.value_range)
         union all
