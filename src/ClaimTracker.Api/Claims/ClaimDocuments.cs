@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using ClaimTracker.Api.Infrastructure;
 using Dapper;
 using Microsoft.AspNetCore.Http.Metadata;
 using Npgsql;
@@ -116,7 +117,7 @@ public sealed class JsonBytes<T>(byte[] body) : IResult, IEndpointMetadataProvid
         http.Response.StatusCode = StatusCodes.Status200OK;
         http.Response.ContentType = "application/json; charset=utf-8";
         http.Response.ContentLength = body.Length;
-        return http.Response.Body.WriteAsync(body, http.RequestAborted).AsTask();
+        return http.Response.SendAsync(body, http.RequestAborted);
     }
 
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>

@@ -87,7 +87,7 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             http.Response.Headers.ETag = tag;
             http.Response.ContentType = kept.ContentType;
             http.Response.ContentLength = kept.Body.Length;
-            await WriteAsync(http, kept.Body);
+            await http.Response.SendAsync(kept.Body, http.RequestAborted);
             return;
         }
         // Replaces a claim's or conflict's own "v3", which the handler sets for its writes' sake.
@@ -112,21 +112,7 @@ public sealed class ConditionalReads(RequestDelegate next, TimeProvider clock, I
             http.RequestServices.GetRequiredService<KeptAnswers>().Keep(tagged.Server!, new KeptAnswers.Answer(key, tagged.Changes, contentType, answer));
         }
         http.Response.ContentLength = answer.Length;
-        await WriteAsync(http, answer);
-    }
-
-    /// <summary>
-    /// Sends a body a slice at a time, each slice awaiting the client: Kestrel copies what it is given into its own
-    /// buffers before it waits, so a 400 KB answer written at once holds 400 KB of them per slow reader; a slice at a
-    /// time holds at most a slice beyond the response buffer (64 KB), and the rest stays in the one array readers share.
-    /// </summary>
-    private static async Task WriteAsync(HttpContext http, ReadOnlyMemory<byte> body)
-    {
-        const int Slice = 32 * 1024;
-        for (var at = 0; at < body.Length; at += Slice)
-        {
-            await http.Response.Body.WriteAsync(body.Slice(at, Math.Min(Slice, body.Length - at)), http.RequestAborted);
-        }
+        await http.Response.SendAsync(answer, http.RequestAborted);
     }
 
     /// <param name="Tag">The ETag the answer will have.</param>

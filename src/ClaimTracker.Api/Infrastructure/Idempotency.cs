@@ -119,7 +119,7 @@ public sealed class Recorded
         if (Location is not null) http.Response.Headers.Location = Location;
         if (Etag is not null) http.Response.Headers.ETag = Etag;
         http.Response.Headers["Idempotent-Replayed"] = "true";
-        if (Body is { Length: > 0 }) await http.Response.Body.WriteAsync(Body, http.RequestAborted);
+        if (Body is { Length: > 0 }) await http.Response.SendAsync(Body, http.RequestAborted);
     }
 }
 
