@@ -193,7 +193,10 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         /// <summary>
         /// Asks the database, in one query each, about every subject name and every source text and URL the chunk's
         /// lines name that this import has not asked about yet; the lines' own checks then find the answers here.
-        /// A line this cannot read is left to <see cref="LineAsync"/>, which rejects it.
+        /// A line this cannot read is left to <see cref="LineAsync"/>, which rejects it. So is a value with a NUL:
+        /// PostgreSQL refuses it as a parameter, and Npgsql 10.0.3, refused that way while it auto-prepares a statement,
+        /// keeps the statement as prepared without its columns, so that the connection's next use of it (another
+        /// request's) fails on the rows it gets back.
         /// </summary>
         public async Task PrefetchAsync(IReadOnlyList<(long Line, string Text)> lines)
         {
@@ -202,7 +205,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var urls = new HashSet<string>();
             void Name(JsonElement element, bool nfc)
             {
-                if (element.ValueKind != JsonValueKind.String || element.GetString()?.Trim() is not { Length: > 0 } name) return;
+                if (element.ValueKind != JsonValueKind.String || element.GetString()?.Trim() is not { Length: > 0 } name || name.Contains('\0')) return;
                 if (nfc) name = CodePoints.Nfc(name);
                 var key = name.ToLowerInvariant();
                 if (!_subjects.ContainsKey(key) && !_absentSubjects.Contains(key)) names.Add(name);
@@ -244,7 +247,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                                 if (!_shasInDatabase.ContainsKey(hex)) shas.TryAdd(hex, sha);
                             }
                             if (root.TryGetProperty("url", out value) && value.ValueKind == JsonValueKind.String
-                                && value.GetString() is { } raw && CreateSource.NormalizeUrl(raw) is { } url && !_urlsInDatabase.ContainsKey(url))
+                                && value.GetString() is { } raw && CreateSource.NormalizeUrl(raw) is { } url && !url.Contains('\0') && !_urlsInDatabase.ContainsKey(url))
                             {
                                 urls.Add(url);
                             }
