@@ -247,14 +247,15 @@ public sealed class AutoFailoverCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var servers = _nodes.Select(n => n.DataDirectory).Append(Path.Combine(_folder, "monitor")).SelectMany(ServerTools.ServerProcesses).ToList();
         // Nodes first, the monitor last: a monitor that outlives its nodes only logs that they are gone.
         foreach (var keeper in Enumerable.Reverse(_keepers))
         {
             ServerTools.KillGroup(keeper.Id);
         }
-        foreach (var data in _nodes.Select(n => n.DataDirectory).Append(Path.Combine(_folder, "monitor")))
+        foreach (var pid in servers)
         {
-            if (ServerTools.Postmaster(data) is { } pid && ServerTools.Running(data)) ServerTools.Kill(pid);
+            ServerTools.Kill(pid);
         }
         foreach (var keeper in _keepers)
         {

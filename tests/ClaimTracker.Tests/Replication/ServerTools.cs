@@ -114,6 +114,36 @@ public static class ServerTools
     /// <summary>SIGKILL to one process.</summary>
     public static void Kill(int pid) => Signal(pid.ToString());
 
+    /// <summary>
+    /// A data folder's postmaster and every process it started, to be killed together: each child leads a session of
+    /// its own (PostgreSQL's children call setsid), so no group signal reaches it, and while most exit when their
+    /// postmaster dies, pg_auto_failover's health-check worker does not, and it keeps the monitor's logger alive with it.
+    /// Taken before anything is killed: a child whose postmaster died has init for its parent.
+    /// </summary>
+    public static List<int> ServerProcesses(string dataDirectory) =>
+        Postmaster(dataDirectory) is { } pid && Running(dataDirectory) ? [pid, .. ChildrenOf(pid)] : [];
+
+    private static List<int> ChildrenOf(int parent)
+    {
+        var children = new List<int>();
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
+            try
+            {
+                // /proc/PID/stat: "pid (name) state ppid ...", the name in parentheses possibly holding spaces.
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields.Length > 1 && int.TryParse(fields[1], out var ppid) && ppid == parent) children.Add(pid);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+            {
+                // Gone meanwhile.
+            }
+        }
+        return children;
+    }
+
     private static void Signal(string target)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-KILL", "--", target]) { RedirectStandardError = true, UseShellExecute = false })!;
