@@ -123,25 +123,26 @@ public static class ServerTools
     public static List<int> ServerProcesses(string dataDirectory) =>
         Postmaster(dataDirectory) is { } pid && Running(dataDirectory) ? [pid, .. ChildrenOf(pid)] : [];
 
-    private static List<int> ChildrenOf(int parent)
+    private static List<int> ChildrenOf(int parent) =>
+        [.. Directory.EnumerateDirectories("/proc")
+            .Select(folder => int.TryParse(Path.GetFileName(folder), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Stat(pid) is { Length: > 1 } fields && int.TryParse(fields[1], out var ppid) && ppid == parent)];
+
+    /// <summary>
+    /// The fields of /proc/PID/stat after the process's name ("pid (name) state ppid ...", the name in parentheses
+    /// possibly holding spaces): state first, then the parent's id. Null when the process is gone.
+    /// </summary>
+    private static string[]? Stat(int pid)
     {
-        var children = new List<int>();
-        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        try
         {
-            if (!int.TryParse(Path.GetFileName(folder), out var pid)) continue;
-            try
-            {
-                // /proc/PID/stat: "pid (name) state ppid ...", the name in parentheses possibly holding spaces.
-                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields.Length > 1 && int.TryParse(fields[1], out var ppid) && ppid == parent) children.Add(pid);
-            }
-            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-            {
-                // Gone meanwhile.
-            }
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
-        return children;
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
+        {
+            return null;
+        }
     }
 
     private static void Signal(string target)
@@ -164,19 +165,8 @@ public static class ServerTools
     }
 
     /// <summary>Whether the server of a data folder runs (a killed one leaves its postmaster.pid behind).</summary>
-    public static bool Running(string dataDirectory)
-    {
-        if (Postmaster(dataDirectory) is not { } pid) return false;
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..] is var rest && rest.Length > 0 && rest[0] is not ('Z' or 'X');
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException)
-        {
-            return false;
-        }
-    }
+    public static bool Running(string dataDirectory) =>
+        Postmaster(dataDirectory) is { } pid && Stat(pid) is [{ Length: > 0 } state, ..] && state[0] is not ('Z' or 'X');
 
     public static int FreePort()
     {
