@@ -341,7 +341,7 @@ public sealed class Corpus
         var deviant = IsDeviant(s, j);
 
         // Periods: a large group is a series, about twenty claims per period, each period a year, month or day.
-        var periods = size <= SingleQuestion ? 1 : (int)Math.Ceiling(size / (double)ClaimsPerPeriod);
+        var periods = Periods(size);
         var period = periods == 1 ? 0 : r.Next(periods);
         string? validAt = null, validFrom = null, validTo = null;
         if (periods > 1)
@@ -437,10 +437,13 @@ public sealed class Corpus
     {
         var g = subjectIndex * 64 + propertyIndex;
         var gr = Rng.For(_seed, KGroup, (ulong)g);
-        var periods = _groupSize[g] <= SingleQuestion ? 1 : (int)Math.Ceiling(_groupSize[g] / (double)ClaimsPerPeriod);
+        var periods = Periods(_groupSize[g]);
         if (periods > 1) PeriodText(ref gr, periods, 0);
         return Scale(p, gr.NextDouble());
     }
+
+    /// <summary>A group's periods: one question, or a series of about twenty claims per period.</summary>
+    private static int Periods(int size) => size <= SingleQuestion ? 1 : (int)Math.Ceiling(size / (double)ClaimsPerPeriod);
 
     private static double Scale(PropertyDef p, double u) =>
         p.Linear ? p.Lo + u * (p.Hi - p.Lo) : Math.Exp(Math.Log(p.Lo) + u * (Math.Log(p.Hi) - Math.Log(p.Lo)));
