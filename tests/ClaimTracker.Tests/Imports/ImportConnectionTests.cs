@@ -6,15 +6,15 @@ using ClaimTracker.Tests.Infrastructure;
 namespace ClaimTracker.Tests.Imports;
 
 /// <summary>
-/// Imports on a pool of few connections, so that each import reuses a connection that earlier imports, refused ones
+/// Imports on a pool of one connection, so that each import reuses the connection that earlier imports, refused ones
 /// included, have used.
 /// </summary>
-public sealed class ImportConnectionTests(ImportConnectionTests.FewConnections api) : IClassFixture<ImportConnectionTests.FewConnections>
+public sealed class ImportConnectionTests(ImportConnectionTests.OneConnection api) : IClassFixture<ImportConnectionTests.OneConnection>
 {
-    public sealed class FewConnections(PostgresServer server) : ApiFactory(server)
+    public sealed class OneConnection(PostgresServer server) : ApiFactory(server)
     {
         protected override IEnumerable<(string Key, string Value)> Settings =>
-            [("ConnectionStrings:ClaimTracker", ConnectionString + ";Maximum Pool Size=3")];
+            [("ConnectionStrings:ClaimTracker", ConnectionString + ";Maximum Pool Size=1")];
     }
 
     private static StringContent Ndjson(params object[] lines) =>
