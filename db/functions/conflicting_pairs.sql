@@ -1,32 +1,72 @@
 -- Every pair involving the given claims that conflicts now, by value rule, by breakdown or by explicit link, with its
 -- scope and how sure it is (conflict_certainty). Each branch seeks, per claim, only the claims that can conflict with it
--- under its rule (as index conditions over the GiST indexes of migration 0009: subject and property, the as-of time
--- widened by the property's window, the value range or the date's constraint), then asks claims_comparable whether
--- the two may be compared at all. A per-claim index seek however many claims are given: a hash join over a whole group
--- would compare every pair in it, so each seek is a LATERAL subquery kept apart by OFFSET 0. Valid times are tested
--- inline before claims_comparable: that function is not inlined (it reads the property), and the cheap test spares it
--- the neighbours that the as-of window lets through (a figure for 1999 sees the figures for 1998 and 2000). A claim's
--- as-of window is computed once (the xw lateral) and handed to its seek as a value, so the GiST index on as_of can use
--- it and no candidate calls as_of_window again.
+-- under its rule (as index conditions over the GiST indexes of migration 0018: subject and property, the as-of time
+-- widened by the property's window, the valid time, the value range or the date's constraint), then asks
+-- claims_comparable whether the two may be compared at all. A per-claim index seek however many claims are given: a
+-- hash join over a whole group would compare every pair in it, so each seek is a LATERAL subquery kept apart by
+-- OFFSET 0. The value and date seeks look on each side of the claim (the side lateral: everything below its lower end,
+-- everything above its upper end), so the index itself skips the claims that overlap it, which agree; the exact test
+-- (<< or >>) stays beside it. Valid times are written as ranges that always exist (an unstated one is unbounded), so the
+-- index can use them too: a series stated year by year is no longer read whole to keep the years that overlap. A
+-- claim's as-of window is computed once (the xw lateral) and handed to its seek as a value, so the GiST index on as_of
+-- can use it and no candidate calls as_of_window again. The walk down from a broader subject to its narrower ones is
+-- made once per subject and property among the given claims (narrower_candidates), not once per claim.
 drop function if exists conflicting_pairs(bigint[]);
 create function conflicting_pairs(ids bigint[])
 returns table (claim_a bigint, claim_b bigint, rule text, scope text, certainty text, certainty_reason text)
 language sql stable as $$
-    with found as (
+    with wholes as materialized (
+        -- the given figures that narrower subjects' figures can stand above: counts with a top, of subjects that have
+        -- narrower ones (most have none: one probe of subjects_broader spares them the walk), each with its as-of window
+        select x, as_of_window(x.as_of, x.property_id) as w
+        from claims x
+        where x.id = any(ids) and x.value_kind = 'quantity' and not upper_inf(x.value_range)
+          and (select p.non_negative from properties p where p.id = x.property_id)
+          and (select true from subjects c where c.broader_id = x.subject_id limit 1)
+    ),
+    narrower_candidates as materialized (
+        -- The figures of narrower subjects (at any level, narrower_subjects) that any of them could stand below: one walk,
+        -- and one seek per narrower subject, for each subject and property among the given claims rather than for each
+        -- claim (an import brings many figures of one country, and each walked all its camps). A seek takes what is
+        -- above the least of their tops, in the span of their as-of windows. Materialized, so that the planner cannot
+        -- join the figures first and walk once per figure again.
+        select g.subject_id, g.property_id, c.y
+        from (
+            select (b.x).subject_id as subject_id, (b.x).property_id as property_id,
+                   min(upper((b.x).value_range)) as low, range_merge(range_agg(b.w)) as w
+            from wholes b group by 1, 2
+        ) g
+        cross join lateral narrower_subjects(g.subject_id) n
+        cross join lateral (
+            select y from claims y
+            where y.subject_id = n.id and y.property_id = g.property_id
+              and y.status <> 'retracted' and y.value_kind = 'quantity'
+              and coalesce(y.as_of, '(,)'::daterange) && g.w
+              and y.value_range && numrange(g.low, null)
+            offset 0
+        ) c
+    ),
+    found as (
         -- quantity: the other range lies wholly below or wholly above this one (in one unit: same_unit, so 2,500 "troops"
         -- and 3,000 "soldiers" are compared), unless one is a hedge close to the other ("nearly 2,500" and "2,500":
         -- claims_state_same_figure)
         select x.id as xid, y.id as yid, 'quantity' as rule
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
+            select numrange(null, lower(x.value_range), case when lower_inc(x.value_range) then '()' else '(]' end) where not lower_inf(x.value_range)
+            union all
+            select numrange(upper(x.value_range), null, case when upper_inc(x.value_range) then '()' else '[)' end) where not upper_inf(x.value_range)
+        ) side (r)
+        cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'quantity'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
+              and y.value_range <@ side.r
               and (y.value_range << x.value_range or y.value_range >> x.value_range)
               and same_unit(x.unit, y.unit)
               and not claims_state_same_figure(x, y)
-              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
               and claims_comparable(x, y)
             offset 0
         ) y
@@ -37,12 +77,18 @@ language sql stable as $$
         select x.id, y.id, 'time'
         from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
         cross join lateral (
+            select daterange(null, lower(x.time_constraint), case when lower_inc(x.time_constraint) then '()' else '(]' end) where not lower_inf(x.time_constraint)
+            union all
+            select daterange(upper(x.time_constraint), null, case when upper_inc(x.time_constraint) then '()' else '[)' end) where not upper_inf(x.time_constraint)
+        ) side (r)
+        cross join lateral (
             select y.id from claims y
             where y.subject_id = x.subject_id and y.property_id = x.property_id
               and y.status <> 'retracted' and y.value_kind = 'time'
               and coalesce(y.as_of, '(,)'::daterange) && xw.w
+              and y.time_constraint <@ side.r
               and (y.time_constraint << x.time_constraint or y.time_constraint >> x.time_constraint)
-              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
               and not claims_same_moment(x, y)
               and claims_comparable(x, y)
             offset 0
@@ -137,34 +183,24 @@ language sql stable as $$
               and y.value_range << x.value_range
               and same_unit(x.unit, y.unit)
               and not claims_state_same_figure(x, y)
-              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
+              and coalesce(y.valid_range, '(,)'::daterange) && coalesce(x.valid_range, '(,)'::daterange)
               and claims_comparable_in_time(x, y)
             offset 0
         ) y
         where x.id = any(ids) and x.value_kind = 'quantity'
           and (select p.non_negative from properties p where p.id = x.property_id)
         union all
-        select y.id, x.id, 'exceeds_broader'
-        from claims x cross join lateral (select as_of_window(x.as_of, x.property_id) as w offset 0) xw
-        cross join lateral narrower_subjects(x.subject_id) n
-        -- one seek per narrower subject, at any level down (narrower_subjects, bounded depth): a seek on the property
-        -- alone would walk every subject's figures for it
-        cross join lateral (
-            select y.id from claims y
-            where y.subject_id = n.id and y.property_id = x.property_id
-              and y.status <> 'retracted' and y.value_kind = 'quantity'
-              and coalesce(y.as_of, '(,)'::daterange) && xw.w
-              and y.value_range >> x.value_range
-              and same_unit(x.unit, y.unit)
-              and not claims_state_same_figure(x, y)
-              and (x.valid_range is null or y.valid_range is null or x.valid_range && y.valid_range)
-              and claims_comparable_in_time(x, y)
-            offset 0
-        ) y
-        where x.id = any(ids) and x.value_kind = 'quantity'
-          and (select p.non_negative from properties p where p.id = x.property_id)
-          -- most subjects have no narrower ones: one probe of subjects_broader spares them the walk
-          and (select true from subjects c where c.broader_id = x.subject_id limit 1)
+        -- From a broader subject's figures down to its narrower subjects' (narrower_candidates), each candidate held to
+        -- the same conditions as the walk up, figure by figure.
+        select (c.y).id, (b.x).id, 'exceeds_broader'
+        from narrower_candidates c
+        join wholes b on (b.x).subject_id = c.subject_id and (b.x).property_id = c.property_id
+        where coalesce((c.y).as_of, '(,)'::daterange) && b.w
+          and (c.y).value_range >> (b.x).value_range
+          and same_unit((b.x).unit, (c.y).unit)
+          and not claims_state_same_figure(b.x, c.y)
+          and coalesce((c.y).valid_range, '(,)'::daterange) && coalesce((b.x).valid_range, '(,)'::daterange)
+          and claims_comparable_in_time(b.x, c.y)
     ),
     pairs as (
         select least(xid, yid) as a, greatest(xid, yid) as b, rule, 1 as priority

@@ -57,6 +57,53 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Figures_of_one_country_imported_together_are_each_held_against_their_own_time_below_a_camps()
+    {
+        // Invented reports. The country's figures in one import are looked up against the camp's together (one walk per
+        // subject and property): each must still meet only the camp's figures above it at its own time.
+        var curator = await api.CuratorClientAsync();
+        var u = Samples.Unique();
+        var (country, camp) = ($"Country {u}", $"Camp {u}");
+        const string campReport = "In January 2020 the camp held 500 troops; a later count said 2,000 troops. By January 2024 it held 5,000 troops.";
+        const string countryReport = "The country had 1,000 troops in January 2020 and 3,000 troops in January 2024.";
+        object Figure(string subject, string source, string month, int amount, string exact) => new
+        {
+            type = "claim", @ref = $"{subject} {amount}", subject, property = "troop_count", validAt = month,
+            value = new { kind = "quantity", amount }, evidence = new[] { new { source, exact } },
+        };
+        var first = await curator.PostAsync("/import", Ndjson([
+            new { type = "subject", name = country, kind = "place" },
+            new { type = "subject", name = camp, kind = "place", broader = country },
+            new { type = "source", @ref = "camp", title = $"Camp wire {u}", body = campReport, language = "en", published = "2024-02" },
+            Figure(camp, "camp", "2020-01", 500, "500 troops"),
+            Figure(camp, "camp", "2020-01", 2000, "2,000 troops"),
+            Figure(camp, "camp", "2024-01", 5000, "5,000 troops"),
+        ]));
+        // The camp's two counts for January 2020 disagree with each other.
+        Assert.Equal(1, (await first.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("conflictsOpened").GetInt64());
+
+        var second = await curator.PostAsync("/import", Ndjson([
+            new { type = "source", @ref = "country", title = $"Country wire {u}", body = countryReport, language = "en", published = "2024-02" },
+            Figure(country, "country", "2020-01", 1000, "1,000 troops"),
+            Figure(country, "country", "2024-01", 3000, "3,000 troops"),
+        ]));
+
+        Assert.Equal(2, (await second.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("conflictsOpened").GetInt64());
+        var pairs = new List<(decimal Country, decimal Camp)>();
+        foreach (var claim in (await api.CreateClient().GetJsonAsync($"/claims?subject={Uri.EscapeDataString(country)}&sort=id")).GetProperty("items").EnumerateArray())
+        {
+            foreach (var conflict in claim.GetProperty("conflicts").EnumerateArray())
+            {
+                Assert.Equal("exceeds_broader", conflict.GetProperty("rule").GetString());
+                var other = await api.CreateClient().GetJsonAsync($"/claims/{conflict.GetProperty("otherClaimId").GetInt64()}");
+                pairs.Add((claim.GetProperty("value").GetProperty("amount").GetDecimal(), other.GetProperty("value").GetProperty("amount").GetDecimal()));
+            }
+        }
+        // Not 5,000 in 2024 above 1,000 in 2020: four years apart, beyond the troop count's window.
+        Assert.Equal([(1000m, 2000m), (3000m, 5000m)], pairs);
+    }
+
+    [Fact]
     public async Task A_line_that_sends_a_field_twice_is_rejected_naming_it()
     {
         var curator = await api.CuratorClientAsync();
