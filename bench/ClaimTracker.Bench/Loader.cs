@@ -108,22 +108,13 @@ public static class Loader
         await Task.WhenAll(BigTables.Concat(["subjects", "subject_aliases", "properties"]).Select(t => ExecAsync(db, $"analyze {t}")));
         Log($"sequences set, statistics gathered ({step.Elapsed.TotalSeconds:F0} s)");
 
-        // Conflicts: the product's rules, set-wise, in chunks of claims (a pair found from both ends is kept once).
-        // The chunk's ids reach conflicting_pairs as a PL/pgSQL variable, as they do from maintain_conflicts, so it is
-        // planned for the array it is given; given array(select ...), it is planned for an array of unknown size and
-        // its seeks turn into scans (20,000 claims of the 1M corpus: 5.6 s against 114 s).
+        // Conflicts: by maintain_conflicts, the one step that writes them for every claim write, in chunks of claims.
+        // Its ids are a PL/pgSQL parameter, so conflicting_pairs is planned for the array it is given (handed
+        // array(select ...) directly, it was planned for an array of unknown size: 20,000 claims took 114 s against 5.6 s).
+        // One job: a chunk this large takes the claims table's lock, so a second job would only wait for it.
         step.Restart();
-        await ChunksAsync(db, options.Claims, 50_000, jobs, (lo, hi) => $"""
-            do $chunk$
-            declare ids bigint[] := array(select id from claims where id between {lo} and {hi});
-            begin
-                insert into conflicts (claim_a, claim_b, rule, scope, updated_by)
-                select claim_a, claim_b, rule, scope, {curatorId}
-                from conflicting_pairs(ids)
-                on conflict (claim_a, claim_b) do nothing;
-            end
-            $chunk$
-            """);
+        await ChunksAsync(db, options.Claims, 50_000, 1, (lo, hi) =>
+            $"select maintain_conflicts(array(select id from claims where id between {lo} and {hi}), {curatorId})");
         var conflicts = await ScalarAsync<long>(db, "select count(*) from conflicts");
         Log($"{conflicts:N0} conflicts ({step.Elapsed.TotalSeconds:F0} s)");
 
