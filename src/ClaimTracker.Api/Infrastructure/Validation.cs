@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.Concurrent;
 using System.Reflection;
 using ClaimTracker.Api.Text;
 using FluentValidation;
@@ -103,17 +104,26 @@ public static class Validation
             default:
                 var type = value.GetType();
                 if (type.Assembly != typeof(Validation).Assembly || depth >= 16) return null;
-                foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+                foreach (var (property, name) in NamedProperties.GetOrAdd(type, Named))
                 {
-                    if (property.GetIndexParameters().Length > 0) continue;
-                    // Query parameters are named by [FromQuery(Name = ...)]; body fields by their camelCase JSON name.
-                    var name = property.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name
-                               ?? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
                     if (FindNul(property.GetValue(value), Join(path, name), depth + 1) is { } hit) return hit;
                 }
                 return null;
         }
     }
+
+    // Every write's request and every import line is walked: the reflection is done once per type (an import of
+    // 62,000 lines spent 0.6 s of its 3.5 s of CPU reading the same attributes again).
+    private static readonly ConcurrentDictionary<Type, (PropertyInfo Property, string Name)[]> NamedProperties = new();
+
+    private static (PropertyInfo, string)[] Named(Type type) =>
+    [
+        .. type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetIndexParameters().Length == 0)
+            // Query parameters are named by [FromQuery(Name = ...)]; body fields by their camelCase JSON name.
+            .Select(p => (p, p.GetCustomAttribute<Microsoft.AspNetCore.Mvc.FromQueryAttribute>()?.Name
+                             ?? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(p.Name))),
+    ];
 
     private static string Join(string? path, string name) => string.IsNullOrEmpty(path) ? name : $"{path}.{name}";
 }
