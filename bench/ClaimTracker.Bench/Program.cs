@@ -17,10 +17,10 @@ if (args.Length == 0)
           openloop      --urls FILE --rate R --duration D --warmup W   constant-rate load, latency from the intended send time
           pagewalk      --api URL --path P --depth D --repeat R         first page against the page D rows deep
           urls          --conn CS --out DIR                             request lists for the list, figure, conflict and search benchmarks
-          pgbench-script --log FILE --label L --id ID --max-id N --out FILE   the SQL one GET /claims/{id} ran, as a pgbench script
+          pgbench-script --log FILE --label L --id ID --ids EXPR --out FILE  the SQL one GET /claims/{id} ran, as a pgbench script
           explain       --log FILE --conn CS --conflict-id ID --out FILE     EXPLAIN (ANALYZE, BUFFERS) of the captured statements
           copies        --api URL --key KEY [--sources 2000] [--words 600] [--runs 40] [--tag T]   GET /sources/{id}/copies among that many stored sources
-          warm          --api URL --max-id N [--connections C]          GET /claims/1 to /claims/N once each, so their answers are kept
+          warm          --api URL --count N [--stride S] [--connections C]  GET /claims/1, /claims/1+S, ... (N of them) once each, so their answers are kept
           suggest       [--words 5000] [--runs 30] [--seeds DIR] [--api URL --key KEY]   time the recognizer on a source of that many words; with --api, GET /sources/{id}/suggestions too
         """);
     return 2;
