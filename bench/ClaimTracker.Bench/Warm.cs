@@ -4,17 +4,18 @@ using System.Net;
 namespace ClaimTracker.Bench;
 
 /// <summary>
-/// Reads every claim of the point look-up's sample once (GET /claims/1, /claims/1+stride, ...), or every request of a list (--urls), so that the look-ups
-/// measure answers kept ready, as the claims and lists readers come back to are; prints how many were read and at what
+/// Reads every claim of the point look-up's sample once (GET /claims/1, /claims/1+stride, ...), or every request of a
+/// list (--urls), so that the look-ups measure answers kept ready, as the claims and lists readers come back to are; prints how many were read and at what
 /// rate (the cost of a first read).
 /// </summary>
 public static class Warm
 {
     public static async Task<int> RunAsync(Options options)
     {
+        var stride = options.Int("stride", 1);
         var urls = options.Text("urls", "") is { Length: > 0 } file
             ? File.ReadLines(file).Distinct().ToArray()
-            : Enumerable.Range(0, options.Int("count")).Select(i => $"/claims/{1 + (long)i * options.Int("stride", 1)}").ToArray();
+            : Enumerable.Range(0, options.Int("count")).Select(i => $"/claims/{1 + (long)i * stride}").ToArray();
         var parallel = options.Int("connections", 8);
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = parallel, UseCookies = false, UseProxy = false, AutomaticDecompression = DecompressionMethods.None };
         using var client = new HttpClient(handler) { BaseAddress = new Uri(options.Text("api")), Timeout = TimeSpan.FromSeconds(60) };

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using ClaimTracker.Tests.Infrastructure;
 
 namespace ClaimTracker.Tests.Imports;
@@ -17,9 +15,6 @@ public sealed class ImportConnectionTests(ImportConnectionTests.OneConnection ap
             [("ConnectionStrings:ClaimTracker", ConnectionString + ";Maximum Pool Size=1")];
     }
 
-    private static StringContent Ndjson(params object[] lines) =>
-        new(string.Join("\n", lines.Select(l => JsonSerializer.Serialize(l))) + "\n", Encoding.UTF8, "application/x-ndjson");
-
     [Fact]
     public async Task A_refused_import_with_a_NUL_in_a_name_leaves_the_connection_fit_for_the_next_import()
     {
@@ -29,11 +24,11 @@ public sealed class ImportConnectionTests(ImportConnectionTests.OneConnection ap
         for (var round = 0; round < 4; round++)
         {
             var u = Samples.Unique();
-            var valid = await curator.PostAsync("/import", Ndjson(new { type = "subject", name = $"Named force {u}", kind = "military force" },
+            var valid = await curator.PostAsync("/import", Ndjson.Of(new { type = "subject", name = $"Named force {u}", kind = "military force" },
                 new { type = "subject", name = $"Named unit {u}", kind = "military force", broader = $"Named force {u}" }));
             Assert.True((await valid.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("committed").GetBoolean());
 
-            var nul = await curator.PostAsync("/import", Ndjson(
+            var nul = await curator.PostAsync("/import", Ndjson.Of(
                 new { type = "subject", name = $"NUL \u0000 force {u}", kind = "military force" },
                 new { type = "source", title = $"NUL {u}", body = $"Body {u}.", language = "en", url = $"https://nul.example/{u}\u0000" }));
             var problem = await nul.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
@@ -42,7 +37,7 @@ public sealed class ImportConnectionTests(ImportConnectionTests.OneConnection ap
             Assert.Contains("url", fields);
 
             // Names the database holds, so that the look-up returns rows.
-            var after = await curator.PostAsync("/import", Ndjson(new { type = "subject", name = $"Later force {u}", kind = "military force" },
+            var after = await curator.PostAsync("/import", Ndjson.Of(new { type = "subject", name = $"Later force {u}", kind = "military force" },
                 new { type = "subject", name = $"Later unit {u}", kind = "military force", broader = $"Named force {u}" }));
             Assert.True((await after.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("committed").GetBoolean());
         }

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using System.Text.Json;
 using ClaimTracker.Tests.Infrastructure;
 using Npgsql;
 
@@ -63,6 +61,6 @@ public sealed class ImportStatisticsTests(ApiFactory api) : IClassFixture<ApiFac
             lines.Add(new { type = "claim", subject, property = "attack_count", validAt = $"{1800 + i}", value = new { kind = "quantity", amount = i * 7 },
                 evidence = new[] { new { source = "s", exact = $"figure {i} is {i * 7}." } } });
         }
-        return new StringContent(string.Join("\n", lines.Select(l => JsonSerializer.Serialize(l))) + "\n", Encoding.UTF8, "application/x-ndjson");
+        return Ndjson.Of(lines);
     }
 }

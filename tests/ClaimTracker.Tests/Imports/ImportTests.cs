@@ -7,9 +7,6 @@ namespace ClaimTracker.Tests.Imports;
 
 public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static StringContent Ndjson(IEnumerable<object> lines) =>
-        new(string.Join("\n", lines.Select(l => l as string ?? JsonSerializer.Serialize(l))) + "\n", Encoding.UTF8, "application/x-ndjson");
-
     private static string Body(string u) => $"Report {u}. The US has about 2,500 troops in Iraq. Another count put it at 4,000 troops. Officials declined to comment.";
 
     [Fact]
@@ -35,7 +32,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
                   evidence = new object[] { new { source = "s1", exact = "Officials declined to comment" } } },
         };
 
-        var response = await curator.PostAsync("/import", Ndjson(lines));
+        var response = await curator.PostAsync("/import", Ndjson.Of(lines));
 
         var report = await response.ReadJsonAsync(HttpStatusCode.OK);
         Assert.True(report.GetProperty("committed").GetBoolean());
@@ -71,7 +68,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
             type = "claim", @ref = $"{subject} {amount}", subject, property = "troop_count", validAt = month,
             value = new { kind = "quantity", amount }, evidence = new[] { new { source, exact } },
         };
-        var first = await curator.PostAsync("/import", Ndjson([
+        var first = await curator.PostAsync("/import", Ndjson.Of([
             new { type = "subject", name = country, kind = "place" },
             new { type = "subject", name = camp, kind = "place", broader = country },
             new { type = "source", @ref = "camp", title = $"Camp wire {u}", body = campReport, language = "en", published = "2024-02" },
@@ -82,7 +79,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
         // The camp's two counts for January 2020 disagree with each other.
         Assert.Equal(1, (await first.ReadJsonAsync(HttpStatusCode.OK)).GetProperty("conflictsOpened").GetInt64());
 
-        var second = await curator.PostAsync("/import", Ndjson([
+        var second = await curator.PostAsync("/import", Ndjson.Of([
             new { type = "source", @ref = "country", title = $"Country wire {u}", body = countryReport, language = "en", published = "2024-02" },
             Figure(country, "country", "2020-01", 1000, "1,000 troops"),
             Figure(country, "country", "2024-01", 3000, "3,000 troops"),
@@ -110,7 +107,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
         var u = Samples.Unique();
         var before = await api.CountRowsAsync();
 
-        var response = await curator.PostAsync("/import", Ndjson([
+        var response = await curator.PostAsync("/import", Ndjson.Of([
             $$"""{"type":"subject","name":"Twice named {{u}}","name":"Renamed {{u}}"}""",
             $$"""{"type":"subject","name":"Once named {{u}}","kind":"body","aliases":["A {{u}}"]}""",
         ]));
@@ -142,7 +139,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
                   evidence = new[] { new { source = "s1", exact = "about 2,500 troops" } } },
         };
 
-        var response = await curator.PostAsync("/import", Ndjson(lines));
+        var response = await curator.PostAsync("/import", Ndjson.Of(lines));
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
         var rejected = problem.GetProperty("rejected").EnumerateArray()
@@ -172,7 +169,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         // Half a minute alone; on two cores shared with other test classes it has passed HttpClient's 100 s default.
         curator.Timeout = TimeSpan.FromMinutes(5);
-        var report = await (await curator.PostAsync("/import", Ndjson(lines))).ReadJsonAsync(HttpStatusCode.OK);
+        var report = await (await curator.PostAsync("/import", Ndjson.Of(lines))).ReadJsonAsync(HttpStatusCode.OK);
 
         Assert.Equal(12_000, report.GetProperty("imported").GetProperty("claims").GetInt64());
         Assert.Equal(0, report.GetProperty("conflictsOpened").GetInt64());
@@ -218,7 +215,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
         lines.Add(Claim(nobody));                                            // and found
         lines.Add(Claim(world.Subject.ToLowerInvariant()));                  // the existing subject, asked again in this chunk
 
-        var response = await curator.PostAsync("/import", Ndjson(lines));
+        var response = await curator.PostAsync("/import", Ndjson.Of(lines));
 
         var problem = await response.ReadProblemAsync(HttpStatusCode.UnprocessableEntity);
         var rejected = problem.GetProperty("rejected").EnumerateArray().Select(r => (r.GetProperty("line").GetInt64(), r.GetProperty("field").GetString())).ToList();
@@ -248,6 +245,6 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
         var curator = await api.CuratorClientAsync();
 
         await (await curator.PostAsync("/import", new StringContent("{}", Encoding.UTF8, "application/json"))).ReadProblemAsync(HttpStatusCode.UnsupportedMediaType);
-        await (await api.CreateClient().PostAsync("/import", Ndjson([new { type = "subject", name = "x" }]))).ReadProblemAsync(HttpStatusCode.Unauthorized);
+        await (await api.CreateClient().PostAsync("/import", Ndjson.Of([new { type = "subject", name = "x" }]))).ReadProblemAsync(HttpStatusCode.Unauthorized);
     }
 }
