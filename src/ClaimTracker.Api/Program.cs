@@ -29,7 +29,9 @@ catch (SettingsException e)
     return 1;
 }
 
-var app = builder.Build();
+// Disposed on every way out: the console logger writes from a queue of its own, and a failed start's one line
+// was lost when the process exited before that queue was written out.
+await using var app = builder.Build();
 
 if (command is not null)
 {
