@@ -22,6 +22,57 @@ internal sealed record EvidenceRow(long ClaimId, long PassageId, long SourceId, 
 internal sealed record BufferedClaim(long Id, ClaimFields Fields, EvidenceRow[] Evidence);
 
 /// <summary>
+/// Writes an import's batches on its connection, one after the other in order, while the importer checks the lines
+/// of the next batch: the app's checking (parsing, validation, anchoring) and the server's writing (COPY, search
+/// documents, indexes) overlap instead of taking turns. With overlap off, each batch is written before the checking
+/// goes on, for an import that has only its one connection.
+/// </summary>
+internal sealed class BatchWriter(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, bool overlap, CancellationToken ct)
+{
+    private Batch _spare = new();
+    private Task _writing = Task.CompletedTask;
+    private bool _staged;
+
+    /// <summary>The batch being filled.</summary>
+    public Batch Filling { get; private set; } = new();
+
+    /// <summary>Starts writing the batch being filled (once the one before it is written) and hands out an empty one.</summary>
+    public async Task FlushAsync()
+    {
+        await _writing;
+        var full = Filling;
+        Filling = _spare;
+        _spare = full;
+        // The staging tables are created by the first batch with claims, and kept (emptied) for the next ones.
+        var createStaging = !_staged && full.Claims.Count > 0;
+        _staged |= createStaging;
+        // On a thread of its own from the start: COPY writes its rows synchronously.
+        _writing = Task.Run(async () =>
+        {
+            await full.WriteAsync(connection, tx, curatorId, createStaging, ct);
+            full.Clear();
+        }, ct);
+        if (!overlap) await _writing;
+    }
+
+    /// <summary>Waits until every batch started is written; throws what a write threw.</summary>
+    public Task IdleAsync() => _writing;
+
+    /// <summary>Waits for a write still running, whatever its end, so that the connection is free (after a failure).</summary>
+    public async Task SettleAsync()
+    {
+        try
+        {
+            await _writing;
+        }
+        catch (Exception)
+        {
+            // Reported by the write's own await where there was one; the transaction is rolled back either way.
+        }
+    }
+}
+
+/// <summary>
 /// One batch of checked rows, written by binary COPY in foreign-key order. Claims go through a staging table so that
 /// their search document (claim_search) is computed as they are inserted, not by a second pass over them.
 /// </summary>
@@ -34,8 +85,6 @@ internal sealed class Batch
 
     public int Rows => Subjects.Count + Sources.Count + Passages.Count + Claims.Count;
 
-    private bool _staged;
-
     public void Clear()
     {
         Subjects.Clear();
@@ -44,7 +93,7 @@ internal sealed class Batch
         Claims.Clear();
     }
 
-    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, CancellationToken ct)
+    public async Task WriteAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, bool createStaging, CancellationToken ct)
     {
         if (Subjects.Count > 0)
         {
@@ -81,19 +130,18 @@ internal sealed class Batch
                 (p.Anchor.Prefix, NpgsqlDbType.Text), (p.Anchor.Suffix, NpgsqlDbType.Text), (curatorId, NpgsqlDbType.Bigint),
             ], ct);
         }
-        if (Claims.Count > 0) await WriteClaimsAsync(connection, tx, curatorId, ct);
+        if (Claims.Count > 0) await WriteClaimsAsync(connection, tx, curatorId, createStaging, ct);
     }
 
-    private async Task WriteClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, CancellationToken ct)
+    private async Task WriteClaimsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, bool createStaging, CancellationToken ct)
     {
         var columns = string.Join(", ", ClaimFields.ColumnNames);
-        if (!_staged)
+        if (createStaging)
         {
             await connection.ExecuteAsync(new CommandDefinition($"""
                 create temp table import_claims on commit drop as select id, {columns} from claims with no data;
                 create temp table import_evidence on commit drop as select claim_id, passage_id, source_id, stance from claim_evidence with no data;
                 """, transaction: tx, cancellationToken: ct));
-            _staged = true;
         }
         await CopyAsync(connection, $"import_claims (id, {columns})", Claims,
             c => [(c.Id, NpgsqlDbType.Bigint), .. c.Fields.Columns().Select(f => (f.Value, f.Type))], ct);

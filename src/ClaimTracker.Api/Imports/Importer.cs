@@ -70,7 +70,44 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         var counted = new HashingStream(body, sha);
         body = counted;
 
-        var run = new Run(connection, tx, curatorId, json, ct);
+        await using var lookups = await LookupConnectionAsync(ct);
+        var run = new Run(connection, tx, lookups, curatorId, json, ct);
+        try
+        {
+            return await RunAsync(run, connection, tx, body, counted, sha, key, progress, clock, ct);
+        }
+        finally
+        {
+            // A write still running when the checking failed: the connection must be free before it is rolled back.
+            await run.SettleAsync();
+        }
+    }
+
+    /// <summary>
+    /// A second connection for the lines' look-ups, so that checking overlaps writing; none when the pool has no room
+    /// for one at once (a pool of one; other imports waiting for their turn hold the rest), and then the import checks
+    /// and writes by turns on its one connection.
+    /// </summary>
+    private async Task<NpgsqlConnection?> LookupConnectionAsync(CancellationToken ct)
+    {
+        if (new NpgsqlConnectionStringBuilder(db.ConnectionString).MaxPoolSize < 2) return null;
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        wait.CancelAfter(TimeSpan.FromSeconds(1));
+        try
+        {
+            return await db.OpenConnectionAsync(wait.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            logger.LogInformation("Import: no second connection free within 1 s; checking and writing by turns");
+            return null;
+        }
+    }
+
+    private async Task<Outcome> RunAsync(
+        Run run, NpgsqlConnection connection, NpgsqlTransaction tx, Stream body, HashingStream counted,
+        System.Security.Cryptography.IncrementalHash sha, Key? key, Action<Progress>? progress, Stopwatch clock, CancellationToken ct)
+    {
         await run.LoadVocabularyAsync();
 
         using var reader = new StreamReader(body, new UTF8Encoding(false, throwOnInvalidBytes: true), false, 64 * 1024);
@@ -120,12 +157,14 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         var requestSha = sha.GetHashAndReset();
         if (run.RejectedCount > 0)
         {
+            await run.SettleAsync();
             await tx.RollbackAsync(ct);
             progress?.Invoke(new Progress(line, 0, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Refused));
             return new Outcome(run.Report(false, line, 0, clock.Elapsed.TotalSeconds), null, requestSha);
         }
         progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Writing));
         await run.FlushAsync();
+        await run.WrittenAsync();
         progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Conflicts));
         var conflicts = await run.OpenConflictsAsync();
         var report = run.Report(true, line, conflicts, clock.Elapsed.TotalSeconds);
@@ -146,8 +185,18 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
     }
 
     /// <summary>The state of one import: what has been seen, what is buffered, what was rejected.</summary>
-    private sealed class Run(NpgsqlConnection connection, NpgsqlTransaction tx, long curatorId, JsonSerializerOptions json, CancellationToken ct) : IClaimLookups
+    /// <remarks>
+    /// Lines are checked against what this import has read (in memory) and what the database held before it: with a
+    /// connection of their own for the second (<paramref name="lookupConnection"/>), the checks go on while the
+    /// import's connection writes the batch before. The one thing read back from the import's own writes is a source
+    /// body that memory no longer holds; that waits for the writes.
+    /// </remarks>
+    private sealed class Run(
+        NpgsqlConnection connection, NpgsqlTransaction tx, NpgsqlConnection? lookupConnection, long curatorId, JsonSerializerOptions json, CancellationToken ct)
+        : IClaimLookups
     {
+        private readonly NpgsqlConnection _lookups = lookupConnection ?? connection;
+        private readonly NpgsqlTransaction? _lookupTx = lookupConnection is null ? tx : null;
         private readonly Dictionary<string, PropertyDetail> _properties = [];
         private readonly Dictionary<string, long> _subjects = [];              // alias key -> id, cached and new
         private readonly Dictionary<string, long> _sourceRefs = [];
@@ -166,15 +215,16 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly Dictionary<(long Revision, int Start, int End), long> _spans = [];
         private readonly List<ImportRejection> _rejected = [];
         private readonly List<long> _claimIds = [];
-        private readonly Ids _ids = new(connection, tx, ct);
+        // Sequences are outside transactions: ids come from either connection alike.
+        private readonly Ids _ids = new(lookupConnection ?? connection, lookupConnection is null ? tx : null, ct);
         private readonly HashSet<long> _importedSubjects = [];
         private readonly Dictionary<long, ReportContext> _reports = [];
         private readonly Dictionary<long, (long PropertyId, bool CanBeWhole)> _claimWholes = [];
-        private readonly Batch _batch = new();
+        private readonly BatchWriter _writer = new(connection, tx, curatorId, overlap: lookupConnection is not null, ct);
 
         public long RejectedCount { get; private set; }
         public ImportCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
-        public int Buffered => _batch.Rows;
+        public int Buffered => _writer.Filling.Rows;
 
         public void Reject(long line, string field, string reason)
         {
@@ -261,9 +311,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             if (names.Count > 0)
             {
-                var found = (await connection.QueryAsync<(string Name, long Id)>(new CommandDefinition("""
+                var found = (await _lookups.QueryAsync<(string Name, long Id)>(new CommandDefinition("""
                     select n.name, a.subject_id from unnest(@names) as n(name) join subject_aliases a on a.alias_key = lower(n.name)
-                    """, new { names = names.ToArray() }, tx, cancellationToken: ct))).ToList();
+                    """, new { names = names.ToArray() }, _lookupTx, cancellationToken: ct))).ToList();
                 foreach (var (name, id) in found) _subjects.TryAdd(name.ToLowerInvariant(), id);
                 foreach (var name in names)
                 {
@@ -272,15 +322,15 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             }
             if (shas.Count > 0)
             {
-                var stored = (await connection.QueryAsync<byte[]>(new CommandDefinition(
+                var stored = (await _lookups.QueryAsync<byte[]>(new CommandDefinition(
                     "select distinct body_sha256 from source_revisions where body_sha256 = any(@shas)",
-                    new { shas = shas.Values.ToArray() }, tx, cancellationToken: ct))).Select(Convert.ToHexStringLower).ToHashSet();
+                    new { shas = shas.Values.ToArray() }, _lookupTx, cancellationToken: ct))).Select(Convert.ToHexStringLower).ToHashSet();
                 foreach (var hex in shas.Keys) _shasInDatabase[hex] = stored.Contains(hex);
             }
             if (urls.Count > 0)
             {
-                var stored = (await connection.QueryAsync<string>(new CommandDefinition(
-                    "select url from sources where url = any(@urls)", new { urls = urls.ToArray() }, tx, cancellationToken: ct))).ToHashSet();
+                var stored = (await _lookups.QueryAsync<string>(new CommandDefinition(
+                    "select url from sources where url = any(@urls)", new { urls = urls.ToArray() }, _lookupTx, cancellationToken: ct))).ToHashSet();
                 foreach (var url in urls) _urlsInDatabase[url] = stored.Contains(url);
             }
         }
@@ -363,7 +413,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var key = name.Trim().ToLowerInvariant();
             if (_subjects.TryGetValue(key, out var id)) return id;
             if (_absentSubjects.Contains(key)) return null;
-            if (await SubjectLookup.ByNameAsync(connection, tx, name, ct) is not { } found) return null;
+            if (await SubjectLookup.ByNameAsync(_lookups, _lookupTx, name, ct) is not { } found) return null;
             _subjects[key] = found.Id;
             return found.Id;
         }
@@ -390,7 +440,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var id = await _ids.NextAsync("subjects");
             foreach (var alias in aliases) _subjects[alias.ToLowerInvariant()] = id;
             _importedSubjects.Add(id);
-            _batch.Subjects.Add(new SubjectRow(id, name, s.Kind, s.Description, broader, aliases));
+            _writer.Filling.Subjects.Add(new SubjectRow(id, name, s.Kind, s.Description, broader, aliases));
             Counts = Counts with { Subjects = Counts.Subjects + 1 };
         }
 
@@ -406,14 +456,14 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var sha = CreateSource.Sha256(body);
             var shaHex = Convert.ToHexStringLower(sha);
             var url = s.Url is null ? null : CreateSource.NormalizeUrl(s.Url);
-            if (!_shas.Add(shaHex) || (_shasInDatabase.TryGetValue(shaHex, out var stored) ? stored : await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "select exists (select 1 from source_revisions where body_sha256 = @sha)", new { sha }, tx, cancellationToken: ct))))
+            if (!_shas.Add(shaHex) || (_shasInDatabase.TryGetValue(shaHex, out var stored) ? stored : await _lookups.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from source_revisions where body_sha256 = @sha)", new { sha }, _lookupTx, cancellationToken: ct))))
             {
                 Reject(line, "body", "a source with this text already exists (in the database or earlier in the import).");
                 return;
             }
-            if (url is not null && (!_urls.Add(url) || (_urlsInDatabase.TryGetValue(url, out var taken) ? taken : await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                    "select exists (select 1 from sources where url = @url)", new { url }, tx, cancellationToken: ct)))))
+            if (url is not null && (!_urls.Add(url) || (_urlsInDatabase.TryGetValue(url, out var taken) ? taken : await _lookups.ExecuteScalarAsync<bool>(new CommandDefinition(
+                    "select exists (select 1 from sources where url = @url)", new { url }, _lookupTx, cancellationToken: ct)))))
             {
                 Reject(line, "url", "a source with this URL already exists (in the database or earlier in the import).");
                 return;
@@ -426,7 +476,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var text = new CodePoints(body);
             Remember(id, revisionId, text);
             var published = PartialDate.ParseOrNull(s.Published);
-            _batch.Sources.Add(new SourceRow(id, revisionId, CodePoints.Nfc(s.Title.Trim()), s.Subtitle is null ? null : CodePoints.Nfc(s.Subtitle.Trim()),
+            _writer.Filling.Sources.Add(new SourceRow(id, revisionId, CodePoints.Nfc(s.Title.Trim()), s.Subtitle is null ? null : CodePoints.Nfc(s.Subtitle.Trim()),
                 s.Outlet?.Trim(), [.. (s.Authors ?? []).Select(a => CodePoints.Nfc(a.Trim()))], url, s.Language, published,
                 JsonSerializer.Serialize(s.Provenance ?? []), body, sha, text.Length, PartialDate.ParseOrNull(s.RetrievedOn)?.Start));
             Counts = Counts with { Sources = Counts.Sources + 1 };
@@ -441,9 +491,12 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private async Task<(long RevisionId, CodePoints Text)?> BodyAsync(long sourceId)
         {
             if (_bodies.TryGetValue(sourceId, out var cached)) return cached;
-            var row = await connection.QuerySingleOrDefaultAsync<(long Id, string Body)?>(new CommandDefinition(
+            // A source of this import is read back from the import's own writes, once they are done.
+            var own = _importedSources.Contains(sourceId);
+            if (own) await _writer.IdleAsync();
+            var row = await (own ? connection : _lookups).QuerySingleOrDefaultAsync<(long Id, string Body)?>(new CommandDefinition(
                 "select id, body from source_revisions where source_id = @sourceId order by number desc limit 1",
-                new { sourceId }, tx, cancellationToken: ct));
+                new { sourceId }, own ? tx : _lookupTx, cancellationToken: ct));
             if (row is not { } found) return null;
             var text = (found.Id, new CodePoints(found.Body));
             _bodies[sourceId] = text;
@@ -453,8 +506,8 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
         private async Task<long?> SourceIdAsync(string? reference, long? id) =>
             reference is not null ? (_sourceRefs.TryGetValue(reference, out var byRef) && byRef != 0 ? byRef : null)
-            : id is { } byId && (_importedSources.Contains(byId) || await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-                "select exists (select 1 from sources where id = @byId)", new { byId }, tx, cancellationToken: ct))) ? byId : null;
+            : id is { } byId && (_importedSources.Contains(byId) || await _lookups.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "select exists (select 1 from sources where id = @byId)", new { byId }, _lookupTx, cancellationToken: ct))) ? byId : null;
 
         /// <summary>Anchors a selector in a source of this import or of the database.</summary>
         /// <returns>The passage id, and whether the same span was already anchored (then it is that passage).</returns>
@@ -465,9 +518,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             if (anchor is null) return (null, failure, false);
             var span = (body.RevisionId, anchor.Start, anchor.End);
             // A source of this import has no passages but those of this import.
-            if (_spans.TryGetValue(span, out var known) || !_importedSources.Contains(source) && (known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            if (_spans.TryGetValue(span, out var known) || !_importedSources.Contains(source) && (known = await _lookups.ExecuteScalarAsync<long?>(new CommandDefinition(
                     "select id from passages where revision_id = @RevisionId and start_offset = @Start and end_offset = @End",
-                    new { body.RevisionId, anchor.Start, anchor.End }, tx, cancellationToken: ct)) ?? 0) != 0)
+                    new { body.RevisionId, anchor.Start, anchor.End }, _lookupTx, cancellationToken: ct)) ?? 0) != 0)
             {
                 _spans[span] = known;
                 return (known, null, true);
@@ -475,7 +528,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var id = await _ids.NextAsync("passages");
             _spans[span] = id;
             _passageSources[id] = source;
-            _batch.Passages.Add(new PassageRow(id, source, body.RevisionId, anchor));
+            _writer.Filling.Passages.Add(new PassageRow(id, source, body.RevisionId, anchor));
             Counts = Counts with { Passages = Counts.Passages + 1 };
             return (id, null, false);
         }
@@ -553,7 +606,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var id = await _ids.NextAsync("claims");
             _claimIds.Add(id);
             _claimWholes[id] = (resolved!.Fields.Property.Id, resolved.Fields.Value.Kind == ValueKind.Quantity && resolved.Fields.PartOf is null);
-            _batch.Claims.Add(new BufferedClaim(id, resolved!.Fields, [.. resolved.Evidence.Select(e => new EvidenceRow(id, e.PassageId, e.SourceId, e.Stance))]));
+            _writer.Filling.Claims.Add(new BufferedClaim(id, resolved!.Fields, [.. resolved.Evidence.Select(e => new EvidenceRow(id, e.PassageId, e.SourceId, e.Stance))]));
             Counts = Counts with { Claims = Counts.Claims + 1, Evidence = Counts.Evidence + resolved.Evidence.Count };
         }
 
@@ -563,12 +616,12 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         Task<long?> IClaimLookups.SubjectByNameAsync(string nameOrAlias) => SubjectIdAsync(nameOrAlias);
 
         async Task<bool> IClaimLookups.SubjectExistsAsync(long id) =>
-            _importedSubjects.Contains(id) || await SubjectLookup.ByIdAsync(connection, tx, id, ct) is not null;
+            _importedSubjects.Contains(id) || await SubjectLookup.ByIdAsync(_lookups, _lookupTx, id, ct) is not null;
 
         async Task<long?> IClaimLookups.PassageSourceAsync(long passageId) =>
             _passageSources.TryGetValue(passageId, out var source) ? source
-            : await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                "select source_id from passages where id = @passageId", new { passageId }, tx, cancellationToken: ct));
+            : await _lookups.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "select source_id from passages where id = @passageId", new { passageId }, _lookupTx, cancellationToken: ct));
 
         async Task<(long? PassageId, AnchorFailure? Failure, bool SourceMissing)> IClaimLookups.AnchorAsync(long sourceId, EvidenceInput selector)
         {
@@ -582,7 +635,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         {
             var id = await _ids.NextAsync("subjects");
             _importedSubjects.Add(id);
-            _batch.Subjects.Add(new SubjectRow(id, description, "anonymous speaker", null, null, [], Anonymous: true));
+            _writer.Filling.Subjects.Add(new SubjectRow(id, description, "anonymous speaker", null, null, [], Anonymous: true));
             Counts = Counts with { Subjects = Counts.Subjects + 1 };
             return id;
         }
@@ -590,22 +643,22 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         async Task<ReportContext?> IClaimLookups.ReportAsync(long sourceId)
         {
             if (_reports.TryGetValue(sourceId, out var known)) return known;
-            return (await connection.QuerySingleOrDefaultAsync<(string Language, DateOnly? PublishedOn, string? PublishedPrecision)?>(new CommandDefinition(
-                "select language, published_on, published_precision from sources where id = @sourceId", new { sourceId }, tx, cancellationToken: ct)))
+            return (await _lookups.QuerySingleOrDefaultAsync<(string Language, DateOnly? PublishedOn, string? PublishedPrecision)?>(new CommandDefinition(
+                "select language, published_on, published_precision from sources where id = @sourceId", new { sourceId }, _lookupTx, cancellationToken: ct)))
                 is { } s ? new ReportContext(s.Language, PartialDate.FromDb(s.PublishedOn, s.PublishedPrecision)) : null;
         }
 
         async Task<(long PropertyId, bool CanBeWhole)?> IClaimLookups.WholeAsync(long claimId) =>
             _claimWholes.TryGetValue(claimId, out var known) ? known
-            : await connection.QuerySingleOrDefaultAsync<(long PropertyId, bool CanBeWhole)?>(new CommandDefinition("""
+            : await _lookups.QuerySingleOrDefaultAsync<(long PropertyId, bool CanBeWhole)?>(new CommandDefinition("""
                 select property_id, status <> 'retracted' and value_kind = 'quantity' and part_of is null from claims where id = @claimId
-                """, new { claimId }, tx, cancellationToken: ct));
+                """, new { claimId }, _lookupTx, cancellationToken: ct));
 
         public async Task FlushAsync()
         {
             // Once a line is rejected nothing will be kept: stop writing, keep checking.
-            if (RejectedCount == 0) await _batch.WriteAsync(connection, tx, curatorId, ct);
-            _batch.Clear();
+            if (RejectedCount == 0) await _writer.FlushAsync();
+            else _writer.Filling.Clear();
             // Written bodies can be read back from the database: keep only the recent ones in memory.
             while (_bodyOrder.Count > SourceBodyCache) _bodies.Remove(_bodyOrder.Dequeue());
         }
@@ -617,6 +670,12 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             from pg_class c left join pg_stat_user_tables s on s.relid = c.oid
             where c.oid = 'claims'::regclass
             """;
+
+        /// <summary>Waits for the batches still being written; throws what a write threw.</summary>
+        public Task WrittenAsync() => _writer.IdleAsync();
+
+        /// <summary>Waits for a write still running, whatever its end, so that the transaction can be ended.</summary>
+        public Task SettleAsync() => _writer.SettleAsync();
 
         /// <summary>Conflicts of every imported claim, set-wise, by the same rule as every single write (maintain_conflicts).</summary>
         public async Task<long> OpenConflictsAsync()
@@ -636,7 +695,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
     }
 
     /// <summary>Ids reserved from a table's identity sequence, a block at a time.</summary>
-    private sealed class Ids(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
+    private sealed class Ids(NpgsqlConnection connection, NpgsqlTransaction? tx, CancellationToken ct)
     {
         private const int Block = 10_000;
         private readonly Dictionary<string, Queue<long>> _free = [];

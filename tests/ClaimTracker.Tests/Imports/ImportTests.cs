@@ -180,6 +180,50 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     }
 
     [Fact]
+    public async Task Late_lines_of_a_long_import_anchor_in_its_first_sources_and_in_stored_ones_while_earlier_batches_are_written()
+    {
+        // The import holds the last 2,000 source texts it read; an earlier one is read back from its own writes, which
+        // go on while later lines are checked. A stored source's text comes from the database as it was.
+        var curator = await api.CuratorClientAsync();
+        curator.Timeout = TimeSpan.FromMinutes(5);
+        var u = Samples.Unique();
+        var stored = (await curator.CreateSourceAsync(Samples.Source(body: $"Stored wire {u}. Officials counted 310 rockets.")))
+            .GetProperty("id").GetInt64();
+        var subject = $"Late subject {u}";
+        var lines = new List<object> { new { type = "subject", name = subject } };
+        // Three rows a source (its passage and claim): a second batch of 5,000 rows is written past the 2,000 texts held.
+        const int Sources = 3_400;
+        var day = new DateOnly(1900, 1, 1);
+        for (var s = 0; s < Sources; s++)
+        {
+            lines.Add(new { type = "source", @ref = $"s{s}", title = $"Late {u} {s}", body = $"Late {u} source {s}: {s * 3} rockets fell.", language = "en" });
+            lines.Add(new { type = "claim", subject, property = "attack_count", validAt = day.AddDays(s).ToString("yyyy-MM-dd"),
+                value = new { kind = "quantity", amount = s * 3 }, evidence = new[] { new { source = $"s{s}", exact = $"{s * 3} rockets fell." } } });
+        }
+        lines.Add(new { type = "claim", subject, property = "attack_count", validAt = "1899-01-01", value = new { kind = "quantity", amount = 100001 },
+            evidence = new[] { new { source = "s0", exact = $"Late {u} source 0" } } });
+        lines.Add(new { type = "passage", @ref = "wire", sourceId = stored, exact = "310 rockets" });
+        lines.Add(new { type = "claim", subject, property = "attack_count", validAt = "1899-01-02", value = new { kind = "quantity", amount = 100002 },
+            evidence = new[] { new { passage = "wire" } } });
+        // The same span as the first source's claim: that passage, not a second one.
+        lines.Add(new { type = "claim", subject, property = "attack_count", validAt = "1899-01-03", value = new { kind = "quantity", amount = 100003 },
+            evidence = new[] { new { source = "s1", exact = "3 rockets fell." } } });
+
+        var report = await (await curator.PostAsync("/import", Ndjson.Of(lines))).ReadJsonAsync(HttpStatusCode.OK);
+
+        var imported = report.GetProperty("imported");
+        Assert.Equal((Sources, Sources + 2, Sources + 3), (imported.GetProperty("sources").GetInt64(),
+            imported.GetProperty("passages").GetInt64(), imported.GetProperty("claims").GetInt64()));
+        string Exact(JsonElement list) => Assert.Single(Assert.Single(list.GetProperty("items").EnumerateArray()).GetProperty("evidence").EnumerateArray())
+            .GetProperty("exact").GetString()!;
+        var reader = api.CreateClient();
+        var name = Uri.EscapeDataString(subject);
+        Assert.Equal($"Late {u} source 0", Exact(await reader.GetJsonAsync($"/claims?subject={name}&value=100001")));
+        Assert.Equal("310 rockets", Exact(await reader.GetJsonAsync($"/claims?subject={name}&value=100002")));
+        Assert.Equal("3 rockets fell.", Exact(await reader.GetJsonAsync($"/claims?subject={name}&value=100003")));
+    }
+
+    [Fact]
     public async Task Lines_are_checked_against_what_the_database_and_earlier_lines_hold_across_chunks_of_lines()
     {
         // The import asks the database about a thousand lines' names, texts and URLs at once: every answer must be
