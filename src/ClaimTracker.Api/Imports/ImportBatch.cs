@@ -36,10 +36,15 @@ internal sealed class BatchWriter(NpgsqlConnection connection, NpgsqlTransaction
     /// <summary>The batch being filled.</summary>
     public Batch Filling { get; private set; } = new();
 
+    /// <summary>Batches started so far.</summary>
+    public int Started { get; private set; }
+
     /// <summary>Starts writing the batch being filled (once the one before it is written) and hands out an empty one.</summary>
     public async Task FlushAsync()
     {
         await _writing;
+        if (Filling.Rows == 0) return;
+        Started++;
         var full = Filling;
         Filling = _spare;
         _spare = full;
@@ -85,10 +90,20 @@ internal sealed class Batch
 
     public int Rows => Subjects.Count + Sources.Count + Passages.Count + Claims.Count;
 
+    /// <summary>UTF-16 units of the source texts the batch holds.</summary>
+    public long TextChars { get; private set; }
+
+    public void Add(SourceRow source)
+    {
+        Sources.Add(source);
+        TextChars += source.Body.Length;
+    }
+
     public void Clear()
     {
         Subjects.Clear();
         Sources.Clear();
+        TextChars = 0;
         Passages.Clear();
         Claims.Clear();
     }

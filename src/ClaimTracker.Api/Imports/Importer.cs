@@ -24,9 +24,14 @@ namespace ClaimTracker.Api.Imports;
 public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, ILogger logger)
 {
     public const int BatchRows = 5_000;
+    // Long texts (a government report runs to megabytes) fill a batch sooner: the batch being written and the one being
+    // filled hold at most about twice this many UTF-16 units of source text, whatever the texts' length.
+    public const long BatchTextChars = 4_000_000;
     private const int ChunkLines = 1_000;
     private const int MaxReportedRejections = 1_000;
+    // Texts kept in memory once written, for the passages of later lines: the newest, within both bounds.
     private const int SourceBodyCache = 2_000;
+    private const long SourceBodyChars = 4_000_000;
 
     private static readonly CreateSourceRequest.Validator SourceRules = new();
     private static readonly CreatePassageRequest.Validator PassageRules = new();
@@ -122,7 +127,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             foreach (var (number, text) in chunk)
             {
                 await run.LineAsync(number, text);
-                if (run.Buffered >= BatchRows) await run.FlushAsync();
+                if (run.Full) await run.FlushAsync();
                 if (number % ProgressLines == 0) progress?.Invoke(new Progress(number, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count));
                 if (number % 50_000 == 0)
                 {
@@ -179,8 +184,8 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Committing));
         await tx.CommitAsync(ct);
         progress?.Invoke(new Progress(line, run.Counts.Claims, clock.Elapsed.TotalSeconds, counted.Count, ImportPhase.Committed));
-        logger.LogInformation("Import committed: {Lines} lines, {Claims} claims, {Conflicts} conflicts, {Seconds:F1} s",
-            line, run.Counts.Claims, conflicts, clock.Elapsed.TotalSeconds);
+        logger.LogInformation("Import committed: {Lines} lines, {Claims} claims, {Conflicts} conflicts, {Batches} batches, {Seconds:F1} s",
+            line, run.Counts.Claims, conflicts, run.Batches, clock.Elapsed.TotalSeconds);
         return new Outcome(report, null, requestSha);
     }
 
@@ -206,6 +211,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly HashSet<string> _claimRefs = [];
         private readonly Dictionary<long, (long RevisionId, CodePoints Text)> _bodies = [];
         private readonly Queue<long> _bodyOrder = new();
+        private long _bodyChars;
         private readonly HashSet<string> _shas = [];
         private readonly HashSet<string> _urls = [];
         // What the database held when a chunk asked (PrefetchAsync): names no subject had, and whether a text or URL was stored.
@@ -224,7 +230,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
 
         public long RejectedCount { get; private set; }
         public ImportCounts Counts { get; private set; } = new(0, 0, 0, 0, 0);
-        public int Buffered => _writer.Filling.Rows;
+        public bool Full => _writer.Filling.Rows >= BatchRows || _writer.Filling.TextChars >= BatchTextChars;
+
+        public int Batches => _writer.Started;
 
         public void Reject(long line, string field, string reason)
         {
@@ -476,7 +484,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             var text = new CodePoints(body);
             Remember(id, revisionId, text);
             var published = PartialDate.ParseOrNull(s.Published);
-            _writer.Filling.Sources.Add(new SourceRow(id, revisionId, CodePoints.Nfc(s.Title.Trim()), s.Subtitle is null ? null : CodePoints.Nfc(s.Subtitle.Trim()),
+            _writer.Filling.Add(new SourceRow(id, revisionId, CodePoints.Nfc(s.Title.Trim()), s.Subtitle is null ? null : CodePoints.Nfc(s.Subtitle.Trim()),
                 s.Outlet?.Trim(), [.. (s.Authors ?? []).Select(a => CodePoints.Nfc(a.Trim()))], url, s.Language, published,
                 JsonSerializer.Serialize(s.Provenance ?? []), body, sha, text.Length, PartialDate.ParseOrNull(s.RetrievedOn)?.Start));
             Counts = Counts with { Sources = Counts.Sources + 1 };
@@ -486,6 +494,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         {
             _bodies[sourceId] = (revisionId, text);
             _bodyOrder.Enqueue(sourceId);
+            _bodyChars += text.Text.Length;
         }
 
         private async Task<(long RevisionId, CodePoints Text)?> BodyAsync(long sourceId)
@@ -498,10 +507,9 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
                 "select id, body from source_revisions where source_id = @sourceId order by number desc limit 1",
                 new { sourceId }, own ? tx : _lookupTx, cancellationToken: ct));
             if (row is not { } found) return null;
-            var text = (found.Id, new CodePoints(found.Body));
-            _bodies[sourceId] = text;
-            _bodyOrder.Enqueue(sourceId);
-            return text;
+            var text = new CodePoints(found.Body);
+            Remember(sourceId, found.Id, text);
+            return (found.Id, text);
         }
 
         private async Task<long?> SourceIdAsync(string? reference, long? id) =>
@@ -660,7 +668,10 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
             if (RejectedCount == 0) await _writer.FlushAsync();
             else _writer.Filling.Clear();
             // Written bodies can be read back from the database: keep only the recent ones in memory.
-            while (_bodyOrder.Count > SourceBodyCache) _bodies.Remove(_bodyOrder.Dequeue());
+            while (_bodyOrder.Count > SourceBodyCache || _bodyChars > SourceBodyChars && _bodyOrder.Count > 0)
+            {
+                if (_bodies.Remove(_bodyOrder.Dequeue(), out var gone)) _bodyChars -= gone.Text.Text.Length;
+            }
         }
 
         private const string StaleStatistics = """

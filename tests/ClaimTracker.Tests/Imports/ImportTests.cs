@@ -182,7 +182,7 @@ public sealed class ImportTests(ApiFactory api) : IClassFixture<ApiFactory>
     [Fact]
     public async Task Late_lines_of_a_long_import_anchor_in_its_first_sources_and_in_stored_ones_while_earlier_batches_are_written()
     {
-        // The import holds the last 2,000 source texts it read; an earlier one is read back from its own writes, which
+        // The import holds the last 2,000 source texts it read (fewer when they are long); an earlier one is read back from its own writes, which
         // go on while later lines are checked. A stored source's text comes from the database as it was.
         var curator = await api.CuratorClientAsync();
         curator.Timeout = TimeSpan.FromMinutes(5);

@@ -1,8 +1,6 @@
 using System.Text;
 using ClaimTracker.Tests.Faults;
 using ClaimTracker.Tests.Infrastructure;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace ClaimTracker.Tests.Platform;
 
@@ -15,22 +13,13 @@ public sealed class ServerRejectionTests(ServerRejectionTests.Factory api) : ICl
     private const int HeadersTimeoutSeconds = 2;
     private const int KeepAliveSeconds = 2;
 
-    public sealed class Factory(PostgresServer server) : ApiFactory(server)
+    public sealed class Factory(PostgresServer server) : LoggedApiFactory(server)
     {
-        public LogCapture Logs { get; } = new();
-
         protected override IEnumerable<(string Key, string Value)> Settings =>
         [
             ("ClaimTracker:RequestHeadersTimeoutSeconds", HeadersTimeoutSeconds.ToString()),
             ("ClaimTracker:KeepAliveTimeoutSeconds", KeepAliveSeconds.ToString()),
         ];
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Logging:LogLevel:ClaimTracker", "Information");
-            builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        }
     }
 
     public static TheoryData<string, int> Refusals => new()
