@@ -212,6 +212,7 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly Dictionary<long, (long RevisionId, CodePoints Text)> _bodies = [];
         private readonly Queue<long> _bodyOrder = new();
         private long _bodyChars;
+        private readonly HashSet<long> _unwritten = [];
         private readonly HashSet<string> _shas = [];
         private readonly HashSet<string> _urls = [];
         // What the database held when a chunk asked (PrefetchAsync): names no subject had, and whether a text or URL was stored.
@@ -666,11 +667,19 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         {
             // Once a line is rejected nothing will be kept: stop writing, keep checking.
             if (RejectedCount == 0) await _writer.FlushAsync();
-            else _writer.Filling.Clear();
+            else
+            {
+                // Texts of a batch that is not written cannot be read back: they stay for the rest of the checking.
+                foreach (var source in _writer.Filling.Sources) _unwritten.Add(source.Id);
+                _writer.Filling.Clear();
+            }
             // Written bodies can be read back from the database: keep only the recent ones in memory.
             while (_bodyOrder.Count > SourceBodyCache || _bodyChars > SourceBodyChars && _bodyOrder.Count > 0)
             {
-                if (_bodies.Remove(_bodyOrder.Dequeue(), out var gone)) _bodyChars -= gone.Text.Text.Length;
+                var id = _bodyOrder.Dequeue();
+                if (!_bodies.TryGetValue(id, out var gone)) continue;
+                _bodyChars -= gone.Text.Text.Length;
+                if (!_unwritten.Contains(id)) _bodies.Remove(id);
             }
         }
 
