@@ -212,7 +212,6 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         private readonly Dictionary<long, (long RevisionId, CodePoints Text)> _bodies = [];
         private readonly Queue<long> _bodyOrder = new();
         private long _bodyChars;
-        private readonly HashSet<long> _unwritten = [];
         private readonly HashSet<string> _shas = [];
         private readonly HashSet<string> _urls = [];
         // What the database held when a chunk asked (PrefetchAsync): names no subject had, and whether a text or URL was stored.
@@ -666,20 +665,19 @@ public sealed class Importer(NpgsqlDataSource db, JsonSerializerOptions json, IL
         public async Task FlushAsync()
         {
             // Once a line is rejected nothing will be kept: stop writing, keep checking.
-            if (RejectedCount == 0) await _writer.FlushAsync();
-            else
+            if (RejectedCount > 0)
             {
-                // Texts of a batch that is not written cannot be read back: they stay for the rest of the checking.
-                foreach (var source in _writer.Filling.Sources) _unwritten.Add(source.Id);
+                // Texts that are not written cannot be read back: from here on, every text stays for the rest of the checking.
                 _writer.Filling.Clear();
+                return;
             }
+            await _writer.FlushAsync();
             // Written bodies can be read back from the database: keep only the recent ones in memory.
             while (_bodyOrder.Count > SourceBodyCache || _bodyChars > SourceBodyChars && _bodyOrder.Count > 0)
             {
                 var id = _bodyOrder.Dequeue();
-                if (!_bodies.TryGetValue(id, out var gone)) continue;
-                _bodyChars -= gone.Text.Text.Length;
-                if (!_unwritten.Contains(id)) _bodies.Remove(id);
+                _bodyChars -= _bodies[id].Text.Text.Length;
+                _bodies.Remove(id);
             }
         }
 
